@@ -1,0 +1,165 @@
+"""Writes the default scenario files from ``reference/agencies.csv`` and the planning defaults.
+
+Run it after changing the reference data: ``python scenarios/build_defaults.py``. The YAML files
+it writes are the ones shipped and tested; edit those by hand for one-off variants.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).parent
+DAYS = {"Mon-Fri": ["mon", "tue", "wed", "thu", "fri"], "Thu": ["thu"]}
+DAY_TYPES = {"normal": 1.0, "monday": 1.4, "post-holiday-surge": 2.5, "friday": 0.7}
+MON_THU_HOURS = {
+    "tickets_open": "07:30",
+    "service_start": "08:00",
+    "last_ticket": "14:30",
+    "closing": "15:00",
+    "breaks": [{"start": "12:00", "end": "13:00", "staffed_share": 0.5}],
+}
+FRIDAY_HOURS = {
+    "tickets_open": "07:30",
+    "service_start": "08:00",
+    "last_ticket": "11:00",
+    "closing": "11:30",
+    "breaks": [],
+}
+MON_THU_PROFILE = [
+    ("07:30", "08:00", 0.10),
+    ("08:00", "09:00", 0.22),
+    ("09:00", "10:00", 0.20),
+    ("10:00", "11:00", 0.16),
+    ("11:00", "12:00", 0.12),
+    ("12:00", "13:00", 0.08),
+    ("13:00", "14:00", 0.08),
+    ("14:00", "14:30", 0.04),
+]
+FRIDAY_PROFILE = [
+    ("07:30", "08:00", 0.12),
+    ("08:00", "09:00", 0.33),
+    ("09:00", "10:00", 0.30),
+    ("10:00", "11:00", 0.25),
+]
+TRANSFERS = [
+    ("bapenda", "bank-jateng", 0.5),
+    ("kantah", "bapenda", 0.3),
+    ("polres-skck", "bank-jateng", 0.3),
+    ("disdukcapil", "bpjs-kesehatan", 0.05),
+    ("dpmptsp", "bapenda", 0.1),
+]
+
+
+def agencies() -> list[dict[str, Any]]:
+    """The 23 candidate agencies with their planning defaults."""
+    out = []
+    with (HERE / "reference" / "agencies.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            agency: dict[str, Any] = {
+                "id": row["id"],
+                "name_id": row["name_id"],
+                "name_en": row["name_en"],
+                "cluster": row["cluster"],
+                "counters": int(row["counters_default"]),
+                "share": float(row["share_of_visitors"]),
+            }
+            if row["daily_quota"]:
+                agency["daily_quota"] = int(row["daily_quota"])
+            agency["days_open"] = DAYS[row["days_open"]]
+            agency["service"] = {
+                "kind": "lognormal",
+                "median_min": float(row["service_median_min"]),
+                "cv": float(row["service_cv"]),
+            }
+            out.append(agency)
+    return out
+
+
+def scenario(
+    *, name: str, description: str, weekday: str, day_type: str, friday: bool = False
+) -> dict[str, Any]:
+    """One default scenario as a plain mapping ready for YAML."""
+    profile = FRIDAY_PROFILE if friday else MON_THU_PROFILE
+    return {
+        "name": name,
+        "description": description,
+        "day": {
+            "weekday": weekday,
+            "type": day_type,
+            "hours": FRIDAY_HOURS if friday else MON_THU_HOURS,
+        },
+        "demand": {
+            "visitors_per_day": 450,
+            "day_types": DAY_TYPES,
+            "arrival_profile": [{"start": s, "end": e, "share": p} for s, e, p in profile],
+        },
+        "priority_share": 0.10,
+        "patience": {"kind": "exponential", "mean_min": 120},
+        "front_office": {
+            "info_desk": {
+                "staff": 2,
+                "share": 0.25,
+                "service": {"kind": "lognormal", "median_min": 2, "cv": 0.6},
+            },
+            "kiosks": {
+                "count": 2,
+                "service": {"kind": "lognormal", "median_min": 0.5, "cv": 0.3},
+            },
+        },
+        "agencies": agencies(),
+        "transfers": [{"from": f, "to": t, "share": s} for f, t, s in TRANSFERS],
+        "walking": {
+            "normal": {"mean_mps": 1.2, "sd_mps": 0.2, "min_mps": 0.5, "max_mps": 2.0},
+            "priority": {"mean_mps": 0.9, "sd_mps": 0.2, "min_mps": 0.5, "max_mps": 2.0},
+        },
+        "target": {"wait_min": 15, "share": 0.9},
+        "run": {"replications": 10, "seed": 2023},
+    }
+
+
+DEFAULTS = {
+    "normal-day.yaml": scenario(
+        name="MPP Purbalingga - normal day",
+        description="23 candidate agencies, a normal Tuesday (about 450 visitors).",
+        weekday="tue",
+        day_type="normal",
+    ),
+    "monday.yaml": scenario(
+        name="MPP Purbalingga - Monday",
+        description="23 candidate agencies on a Monday (x1.4 visitors).",
+        weekday="mon",
+        day_type="monday",
+    ),
+    "post-holiday-surge.yaml": scenario(
+        name="MPP Purbalingga - post-holiday surge",
+        description="23 candidate agencies on the first Tuesday after Lebaran (x2.5 visitors).",
+        weekday="tue",
+        day_type="post-holiday-surge",
+    ),
+    "friday.yaml": scenario(
+        name="MPP Purbalingga - Friday",
+        description=(
+            "23 candidate agencies on a Friday: service 08:00-11:30, last ticket 11:00. "
+            "Volume x0.7 (assumption: the short day draws fewer visitors)."
+        ),
+        weekday="fri",
+        day_type="friday",
+        friday=True,
+    ),
+}
+
+
+def main() -> None:
+    """Write every default scenario next to this script."""
+    for filename, data in DEFAULTS.items():
+        text = "# Generated by scenarios/build_defaults.py from scenarios/reference/.\n"
+        text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        (HERE / filename).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

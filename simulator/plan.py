@@ -1,0 +1,258 @@
+"""Compiles a validated scenario (and optionally a floor plan) into the plan the engine runs.
+
+The plan holds everything in engine units: minutes since midnight, arrival rates per minute in
+piecewise-constant bins, the counter schedule of each agency, and the walking seam
+(:class:`~simulator.walking.SiteLayout`). It is a plain immutable value: the same plan and seed
+always give the same day.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simulator.distributions import Distribution
+from simulator.scenario import Scenario, WalkingGroup
+from simulator.walking import SiteLayout
+
+__all__ = [
+    "AgencyPlan",
+    "CounterSchedule",
+    "FrontOfficePlan",
+    "Plan",
+    "ServicePoint",
+    "compile_plan",
+    "stationary_plan",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CounterSchedule:
+    """When each of an agency's counters is staffed.
+
+    All counters are staffed from ``start`` to ``closing`` except during breaks, when only the
+    first ``ceil(share * counters)`` are. After closing every counter keeps serving the tickets
+    already issued (overtime).
+    """
+
+    start: float
+    closing: float
+    breaks: tuple[tuple[float, float, int], ...] = ()
+
+    def resume_time(self, counter: int, now: float) -> float:
+        """Earliest time at or after ``now`` when ``counter`` is staffed."""
+        if now < self.start:
+            return self.start
+        for begin, end, staffed in self.breaks:
+            if begin <= now < end and counter >= staffed and now < self.closing:
+                return end
+        return now
+
+    def staffed_minutes(self, counters: int) -> float:
+        """Counter-minutes staffed between start and closing (the capacity before overtime)."""
+        total = counters * (self.closing - self.start)
+        for begin, end, staffed in self.breaks:
+            overlap = max(0.0, min(end, self.closing) - max(begin, self.start))
+            total -= overlap * max(0, counters - staffed)
+        return total
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgencyPlan:
+    """One agency as the engine sees it."""
+
+    id: str
+    index: int
+    counters: int
+    open_today: bool
+    bin_edges: np.ndarray
+    rates_per_min: np.ndarray
+    daily_quota: int | None
+    service: Distribution
+    priority_share: float
+    patience: Distribution | None
+    transfers: tuple[tuple[int, float], ...]
+    schedule: CounterSchedule
+
+    @property
+    def expected_arrivals(self) -> float:
+        """Expected primary arrivals over the day (zero when closed)."""
+        if not self.open_today:
+            return 0.0
+        return float(np.sum(self.rates_per_min * np.diff(self.bin_edges)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServicePoint:
+    """A front-office station (information desk or kiosks)."""
+
+    servers: int
+    service: Distribution
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontOfficePlan:
+    """Information desk (used by a share of arrivals) and kiosks (used by all)."""
+
+    info: ServicePoint | None
+    info_share: float
+    kiosks: ServicePoint | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan:
+    """Everything the engine needs for one simulated day."""
+
+    name: str
+    agencies: tuple[AgencyPlan, ...]
+    tickets_open: float
+    service_start: float
+    last_ticket: float
+    closing: float
+    front_office: FrontOfficePlan
+    walking_normal: WalkingGroup
+    walking_priority: WalkingGroup
+    site: SiteLayout | None = None
+    target_wait_min: float = 15.0
+    target_share: float = 0.9
+    warmup_min: float = 0.0
+    agency_ids: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "agency_ids", tuple(a.id for a in self.agencies))
+
+
+def _schedule(scenario: Scenario, counters: int) -> CounterSchedule:
+    hours = scenario.day.hours
+    breaks = tuple(
+        (b.start, b.end, math.ceil(b.staffed_share * counters - 1e-9)) for b in hours.breaks
+    )
+    return CounterSchedule(start=hours.service_start, closing=hours.closing, breaks=breaks)
+
+
+def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
+    """The engine's plan for ``scenario``, walking on ``site`` (no walking when ``None``)."""
+    profile = sorted(scenario.demand.arrival_profile, key=lambda b: b.start)
+    edges: list[float] = []
+    shares: list[float] = []
+    for b in profile:
+        if edges and edges[-1] < b.start:
+            shares.append(0.0)
+            edges.append(b.start)
+        elif not edges:
+            edges.append(b.start)
+        shares.append(b.share)
+        edges.append(b.end)
+    bin_edges = np.asarray(edges, dtype=float)
+    share_arr = np.asarray(shares, dtype=float)
+    share_arr = share_arr / share_arr.sum()
+    day_rates = share_arr / np.diff(bin_edges)
+
+    volume = scenario.demand.visitors_per_day * scenario.day_multiplier
+    index = {a.id: i for i, a in enumerate(scenario.agencies)}
+    agencies = []
+    for i, agency in enumerate(scenario.agencies):
+        if agency.share is not None:
+            per_day = volume * agency.share
+        else:
+            per_day = (agency.visitors_per_day or 0.0) * scenario.day_multiplier
+        transfers = tuple(
+            (index[t.to], t.share) for t in scenario.transfers if t.from_ == agency.id
+        )
+        agencies.append(
+            AgencyPlan(
+                id=agency.id,
+                index=i,
+                counters=agency.counters,
+                open_today=scenario.day.weekday in agency.days_open,
+                bin_edges=bin_edges,
+                rates_per_min=day_rates * per_day,
+                daily_quota=agency.daily_quota,
+                service=agency.service_time,
+                priority_share=(
+                    agency.priority_share
+                    if agency.priority_share is not None
+                    else scenario.priority_share
+                ),
+                patience=agency.patience if agency.patience is not None else scenario.patience,
+                transfers=transfers,
+                schedule=_schedule(scenario, agency.counters),
+            )
+        )
+    front = scenario.front_office
+    info = front.info_desk if front else None
+    kiosks = front.kiosks if front else None
+    hours = scenario.day.hours
+    return Plan(
+        name=scenario.name,
+        agencies=tuple(agencies),
+        tickets_open=hours.tickets_open,
+        service_start=hours.service_start,
+        last_ticket=hours.last_ticket,
+        closing=hours.closing,
+        front_office=FrontOfficePlan(
+            info=ServicePoint(servers=info.staff, service=info.service) if info else None,
+            info_share=info.share if info else 0.0,
+            kiosks=ServicePoint(servers=kiosks.count, service=kiosks.service) if kiosks else None,
+        ),
+        walking_normal=scenario.walking.normal,
+        walking_priority=scenario.walking.priority,
+        site=site,
+        target_wait_min=scenario.target.wait_min,
+        target_share=scenario.target.share,
+    )
+
+
+def stationary_plan(
+    *,
+    arrival_rate_per_min: float,
+    servers: int,
+    service: Distribution,
+    horizon_min: float,
+    warmup_min: float = 0.0,
+    priority_share: float = 0.0,
+    patience: Distribution | None = None,
+    extra_agencies: Sequence[tuple[str, float, int, Distribution]] = (),
+) -> Plan:
+    """A constant-rate, always-open single-station plan for validation against queueing theory.
+
+    Opens at time 0, takes tickets until ``horizon_min`` and measures visitors who arrive after
+    ``warmup_min``. Patience defaults to infinite (nobody gives up).
+    """
+    if horizon_min <= warmup_min:
+        raise ValueError(f"horizon_min {horizon_min} must exceed warmup_min {warmup_min}")
+    schedule = CounterSchedule(start=0.0, closing=horizon_min)
+    specs = [("station", arrival_rate_per_min, servers, service), *extra_agencies]
+    agencies = tuple(
+        AgencyPlan(
+            id=agency_id,
+            index=i,
+            counters=c,
+            open_today=True,
+            bin_edges=np.array([0.0, horizon_min]),
+            rates_per_min=np.array([rate]),
+            daily_quota=None,
+            service=svc,
+            priority_share=priority_share,
+            patience=patience,
+            transfers=(),
+            schedule=schedule,
+        )
+        for i, (agency_id, rate, c, svc) in enumerate(specs)
+    )
+    group = WalkingGroup(mean_mps=1.2)
+    return Plan(
+        name="stationary",
+        agencies=agencies,
+        tickets_open=0.0,
+        service_start=0.0,
+        last_ticket=horizon_min,
+        closing=horizon_min,
+        front_office=FrontOfficePlan(info=None, info_share=0.0, kiosks=None),
+        walking_normal=group,
+        walking_priority=group,
+        warmup_min=warmup_min,
+    )

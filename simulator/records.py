@@ -1,0 +1,78 @@
+"""Columnar records of one simulated day: one row per visitor and one row per step.
+
+A *step* is one visit to a station: the information desk, a ticket kiosk, or an agency's
+counters. Times are minutes since midnight; a value that does not apply is NaN. KPIs are computed
+from these arrays afterwards (:mod:`simulator.metrics`), never during the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "INFO_STATION",
+    "KIOSK_STATION",
+    "OUTCOME_ABANDONED",
+    "OUTCOME_SERVED",
+    "OUTCOME_TURNED_AWAY",
+    "DayRecords",
+]
+
+#: Station codes in ``steps["station"]``: agencies are 0, 1, ...; the front office is negative.
+INFO_STATION = -1
+KIOSK_STATION = -2
+
+OUTCOME_SERVED = 0
+OUTCOME_ABANDONED = 1
+OUTCOME_TURNED_AWAY = 2
+
+VISITOR_COLUMNS = ("agency", "arrival", "priority", "speed_mps", "walk_m", "exit")
+STEP_COLUMNS = (
+    "visitor",
+    "station",
+    "leg",
+    "priority",
+    "queued",
+    "called",
+    "start",
+    "end",
+    "outcome",
+    "counter",
+    "zone_enter",
+    "zone_leave",
+)
+
+
+@dataclass(frozen=True)
+class DayRecords:
+    """Everything that happened to every visitor on one simulated day."""
+
+    agency_ids: tuple[str, ...]
+    visitors: dict[str, np.ndarray]
+    steps: dict[str, np.ndarray]
+    replication: int = 0
+
+    @property
+    def n_visitors(self) -> int:
+        """Number of visitors who came."""
+        return len(self.visitors["arrival"])
+
+    def visitors_frame(self) -> pd.DataFrame:
+        """Visitors as a DataFrame, with the agency as its id."""
+        frame = pd.DataFrame(self.visitors)
+        frame["agency"] = np.asarray(self.agency_ids, dtype=object)[frame["agency"].to_numpy()]
+        frame.insert(0, "replication", self.replication)
+        return frame
+
+    def steps_frame(self) -> pd.DataFrame:
+        """Steps as a DataFrame, with the station named (``info``, ``kiosk`` or an agency id)."""
+        frame = pd.DataFrame(self.steps)
+        names = np.asarray(("kiosk", "info", *self.agency_ids), dtype=object)
+        frame["station"] = names[frame["station"].to_numpy() + 2]
+        outcome = np.asarray(("served", "abandoned", "turned_away"), dtype=object)
+        frame["outcome"] = outcome[frame["outcome"].to_numpy()]
+        frame.insert(0, "replication", self.replication)
+        return frame

@@ -1,0 +1,602 @@
+"""Scenario files: what a planner writes down about one simulated day, validated strictly.
+
+A scenario is YAML checked against the pydantic models below. Unknown keys are rejected, every
+number has a sensible range, and cross-field rules (hours in order, shares summing to one,
+transfers naming known agencies) are checked once here, so the engine can trust its input.
+:func:`load_scenario` turns any problem into one :class:`~simulator.errors.ScenarioError` line
+naming the file, the field, the value and what was expected. Every field is documented in
+``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from simulator.distributions import DistributionSpec, Exponential, Mixture, MixtureComponent
+from simulator.errors import ScenarioError
+
+__all__ = [
+    "MAX_AGENCIES",
+    "MAX_COUNTERS_PER_AGENCY",
+    "MAX_REPLICATIONS",
+    "MAX_SCENARIO_BYTES",
+    "MAX_VISITORS_PER_DAY",
+    "WEEKDAYS",
+    "Agency",
+    "ArrivalBin",
+    "Break",
+    "Day",
+    "Demand",
+    "FrontOffice",
+    "Hours",
+    "InfoDesk",
+    "Kiosks",
+    "RunSettings",
+    "Scenario",
+    "Target",
+    "Transfer",
+    "Walking",
+    "WalkingGroup",
+    "format_clock",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_to_yaml",
+]
+
+MAX_SCENARIO_BYTES = 1_000_000
+MAX_VISITORS_PER_DAY = 20_000
+MAX_AGENCIES = 60
+MAX_COUNTERS_PER_AGENCY = 50
+MAX_REPLICATIONS = 1_000
+MAX_YAML_NODES = 200_000
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def _parse_clock(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError(f"expected a clock time as a quoted string 'HH:MM', got {value!r}")
+    match = _CLOCK.match(value.strip())
+    if not match:
+        raise ValueError(f"expected a clock time 'HH:MM' between 00:00 and 23:59, got {value!r}")
+    return int(match.group(1)) * 60.0 + int(match.group(2))
+
+
+def format_clock(minutes: float) -> str:
+    """Minutes since midnight as ``HH:MM`` (rounded down to the minute)."""
+    whole = math.floor(minutes)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+#: A clock time: written ``"HH:MM"`` in the file, held as minutes since midnight.
+ClockTime = Annotated[float, BeforeValidator(_parse_clock)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+PositiveShare = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Break(_Strict):
+    """A period (e.g. midday) when only a share of each agency's counters is staffed."""
+
+    start: ClockTime
+    end: ClockTime
+    staffed_share: Share = 0.5
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(
+                f"break ends at {format_clock(self.end)}, not after it starts at "
+                f"{format_clock(self.start)}"
+            )
+        return self
+
+
+class Hours(_Strict):
+    """Opening hours of the day simulated."""
+
+    tickets_open: ClockTime
+    service_start: ClockTime
+    last_ticket: ClockTime
+    closing: ClockTime
+    breaks: Annotated[list[Break], Field(max_length=10)] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        order = [
+            ("tickets_open", self.tickets_open),
+            ("service_start", self.service_start),
+            ("last_ticket", self.last_ticket),
+            ("closing", self.closing),
+        ]
+        for (name_a, a), (name_b, b) in itertools.pairwise(order):
+            if b < a:
+                raise ValueError(
+                    f"{name_b} {format_clock(b)} is before {name_a} {format_clock(a)}; "
+                    "expected tickets_open <= service_start <= last_ticket <= closing"
+                )
+        if self.closing <= self.service_start:
+            raise ValueError(
+                f"closing {format_clock(self.closing)} must be after service_start "
+                f"{format_clock(self.service_start)}"
+            )
+        spans = sorted((b.start, b.end) for b in self.breaks)
+        for (_s1, e1), (s2, _) in itertools.pairwise(spans):
+            if s2 < e1:
+                raise ValueError(f"breaks overlap at {format_clock(s2)}")
+        return self
+
+
+class Day(_Strict):
+    """Which day is simulated: weekday (decides which agencies open) and day type."""
+
+    weekday: Weekday = "tue"
+    type: Annotated[str, Field(min_length=1, max_length=40)] = "normal"
+    hours: Hours
+
+
+class ArrivalBin(_Strict):
+    """Share of the day's visitors arriving between ``start`` and ``end`` (uniformly)."""
+
+    start: ClockTime
+    end: ClockTime
+    share: Share
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(
+                f"arrival bin ends at {format_clock(self.end)}, not after its start "
+                f"{format_clock(self.start)}"
+            )
+        return self
+
+
+class Demand(_Strict):
+    """How many visitors come and when."""
+
+    visitors_per_day: Annotated[float, Field(gt=0, le=MAX_VISITORS_PER_DAY, allow_inf_nan=False)]
+    day_types: Annotated[
+        dict[str, Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]],
+        Field(min_length=1, max_length=20),
+    ] = {"normal": 1.0}
+    arrival_profile: Annotated[list[ArrivalBin], Field(min_length=1, max_length=500)]
+
+    @model_validator(mode="after")
+    def _profile(self) -> Self:
+        total = sum(b.share for b in self.arrival_profile)
+        if abs(total - 1.0) > 1e-3:
+            raise ValueError(f"arrival_profile shares must sum to 1, got {total:.4g}")
+        spans = sorted((b.start, b.end) for b in self.arrival_profile)
+        for (_, e1), (s2, _) in itertools.pairwise(spans):
+            if s2 < e1:
+                raise ValueError(f"arrival_profile bins overlap at {format_clock(s2)}")
+        return self
+
+
+class Agency(_Strict):
+    """One agency (tenant) of the service hall and its counters."""
+
+    id: Annotated[str, Field(min_length=1, max_length=40)]
+    name_id: Annotated[str, Field(max_length=200)] = ""
+    name_en: Annotated[str, Field(max_length=200)] = ""
+    cluster: Annotated[str, Field(max_length=60)] = ""
+    counters: Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_AGENCY, strict=True)]
+    share: PositiveShare | None = None
+    visitors_per_day: (
+        Annotated[float, Field(gt=0, le=MAX_VISITORS_PER_DAY, allow_inf_nan=False)] | None
+    ) = None
+    daily_quota: Annotated[int, Field(ge=1, le=MAX_VISITORS_PER_DAY, strict=True)] | None = None
+    days_open: Annotated[list[Weekday], Field(min_length=1, max_length=7)] = [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    ]
+    service: DistributionSpec | None = None
+    services: Annotated[list[MixtureComponent], Field(min_length=1, max_length=100)] | None = None
+    priority_share: Share | None = None
+    patience: DistributionSpec | None = None
+    slots: Annotated[list[str], Field(max_length=MAX_COUNTERS_PER_AGENCY)] | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                f"agency id {value!r} must be lower-case letters, digits, '-' or '_' "
+                "(at most 40 characters)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_volume_one_service(self) -> Self:
+        if (self.share is None) == (self.visitors_per_day is None):
+            raise ValueError(f"agency {self.id!r}: give exactly one of share or visitors_per_day")
+        if (self.service is None) == (self.services is None):
+            raise ValueError(
+                f"agency {self.id!r}: give exactly one of service (a distribution) or "
+                "services (a mix of services with shares)"
+            )
+        if self.services is not None:
+            Mixture(components=self.services)
+        return self
+
+    @property
+    def service_time(self) -> DistributionSpec:
+        """The service-time distribution, a mixture when the agency lists several services."""
+        if self.service is not None:
+            return self.service
+        return Mixture(components=self.services or [])
+
+
+class InfoDesk(_Strict):
+    """The information desk (front office) some visitors ask at before taking a ticket."""
+
+    staff: Annotated[int, Field(ge=1, le=50, strict=True)]
+    share: Share
+    service: DistributionSpec
+
+
+class Kiosks(_Strict):
+    """Queue-ticket machines everyone uses."""
+
+    count: Annotated[int, Field(ge=1, le=50, strict=True)]
+    service: DistributionSpec
+
+
+class FrontOffice(_Strict):
+    """Information desk and ticket kiosks; omit for a pure queueing model."""
+
+    info_desk: InfoDesk | None = None
+    kiosks: Kiosks | None = None
+
+
+class Transfer(_Strict):
+    """Share of one agency's served visitors who go on to a second agency (new ticket)."""
+
+    from_: Annotated[str, Field(alias="from")]
+    to: str
+    share: PositiveShare
+
+
+class WalkingGroup(_Strict):
+    """Walking speeds of a visitor group: normal, truncated to [min_mps, max_mps]."""
+
+    mean_mps: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)]
+    sd_mps: Annotated[float, Field(ge=0, le=2, allow_inf_nan=False)] = 0.0
+    min_mps: Annotated[float, Field(gt=0, le=3, allow_inf_nan=False)] = 0.3
+    max_mps: Annotated[float, Field(gt=0, le=5, allow_inf_nan=False)] = 2.5
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if not self.min_mps <= self.mean_mps <= self.max_mps:
+            raise ValueError(
+                f"need min_mps <= mean_mps <= max_mps, got {self.min_mps}, {self.mean_mps}, "
+                f"{self.max_mps}"
+            )
+        return self
+
+
+class Walking(_Strict):
+    """Walking speeds per visitor group."""
+
+    normal: WalkingGroup = WalkingGroup(mean_mps=1.2, sd_mps=0.2, min_mps=0.5, max_mps=2.0)
+    priority: WalkingGroup = WalkingGroup(mean_mps=0.9, sd_mps=0.2, min_mps=0.5, max_mps=2.0)
+
+
+class Target(_Strict):
+    """The service target: ``share`` of visitors called within ``wait_min`` of their ticket."""
+
+    wait_min: Annotated[float, Field(gt=0, le=600, allow_inf_nan=False)] = 15.0
+    share: PositiveShare = 0.9
+
+
+class RunSettings(_Strict):
+    """How many replications to run and the seed they derive from."""
+
+    replications: Annotated[int, Field(ge=1, le=MAX_REPLICATIONS, strict=True)] = 10
+    seed: Annotated[int, Field(ge=0, lt=2**63, strict=True)] = 2023
+
+
+class Scenario(_Strict):
+    """One simulated day at the service hall."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(max_length=5000)] = ""
+    layout: Annotated[str, Field(max_length=500)] | None = None
+    day: Day
+    demand: Demand
+    priority_share: Share = 0.10
+    patience: DistributionSpec = Exponential(mean_min=120)
+    front_office: FrontOffice | None = None
+    agencies: Annotated[list[Agency], Field(min_length=1, max_length=MAX_AGENCIES)]
+    transfers: Annotated[list[Transfer], Field(max_length=500)] = []
+    walking: Walking = Walking()
+    target: Target = Target()
+    run: RunSettings = RunSettings()
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Self:
+        if self.day.type not in self.demand.day_types:
+            raise ValueError(
+                f"day.type {self.day.type!r} is not one of demand.day_types "
+                f"{sorted(self.demand.day_types)}"
+            )
+        ids = [a.id for a in self.agencies]
+        seen: set[str] = set()
+        for agency_id in ids:
+            if agency_id in seen:
+                raise ValueError(f"agency id {agency_id!r} appears twice")
+            seen.add(agency_id)
+        shares = [a.share for a in self.agencies if a.share is not None]
+        if shares and abs(sum(shares) - 1.0) > 1e-3:
+            raise ValueError(
+                f"agency shares of visitors must sum to 1, got {sum(shares):.4g} "
+                f"over {len(shares)} agencies"
+            )
+        outgoing: dict[str, float] = {}
+        for i, transfer in enumerate(self.transfers):
+            for end, agency_id in (("from", transfer.from_), ("to", transfer.to)):
+                if agency_id not in seen:
+                    raise ValueError(
+                        f"transfers[{i}].{end}: unknown agency {agency_id!r}; "
+                        f"known agencies: {', '.join(ids[:30])}"
+                    )
+            if transfer.from_ == transfer.to:
+                raise ValueError(f"transfers[{i}]: an agency cannot transfer to itself")
+            outgoing[transfer.from_] = outgoing.get(transfer.from_, 0.0) + transfer.share
+        for agency_id, total in outgoing.items():
+            if total > 1 + 1e-9:
+                raise ValueError(f"transfers from {agency_id!r} add up to {total:g}, more than 1")
+        slots: dict[str, str] = {}
+        for agency in self.agencies:
+            for slot in agency.slots or []:
+                if slot in slots:
+                    raise ValueError(
+                        f"slot {slot!r} given to both {slots[slot]!r} and {agency.id!r}"
+                    )
+                slots[slot] = agency.id
+        return self
+
+    @property
+    def day_multiplier(self) -> float:
+        """Visitor-volume multiplier of the simulated day type."""
+        return self.demand.day_types[self.day.type]
+
+    def agency(self, agency_id: str) -> Agency:
+        """The agency with id ``agency_id``."""
+        for agency in self.agencies:
+            if agency.id == agency_id:
+                return agency
+        raise KeyError(agency_id)
+
+    def with_agencies(self, agency_ids: Iterable[str]) -> Scenario:
+        """The same scenario with only the given agencies.
+
+        Visitors of the agencies left out do not come: the day's volume shrinks by their share
+        and the remaining shares are rescaled to sum to one. Transfers to or from them go.
+        """
+        keep = set(agency_ids)
+        kept = [a for a in self.agencies if a.id in keep]
+        if not kept:
+            raise ScenarioError("at least one agency must take part", field="agencies")
+        share_total = sum(a.share for a in kept if a.share is not None)
+        data = self.model_dump(by_alias=True, exclude_none=True)
+        data["agencies"] = [
+            a.model_dump(by_alias=True, exclude_none=True)
+            | ({"share": a.share / share_total} if a.share is not None else {})
+            for a in kept
+        ]
+        if any(a.share is not None for a in self.agencies):
+            data["demand"]["visitors_per_day"] = self.demand.visitors_per_day * share_total
+        data["transfers"] = [
+            t for t in data.get("transfers", []) if t["from"] in keep and t["to"] in keep
+        ]
+        return Scenario.model_validate(data)
+
+
+class _ScenarioYamlLoader(yaml.SafeLoader):
+    """Safe YAML loader that keeps ``12:00`` a string (YAML 1.1 reads it as base-60 720)."""
+
+
+_ScenarioYamlLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_ScenarioYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(
+        r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
+    ),
+    list("-+0123456789"),
+)
+
+
+def _count_nodes(node: yaml.Node, limit: int) -> int:
+    """Nodes of a YAML tree with aliases expanded, stopping once past ``limit``."""
+    count = 0
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        count += 1
+        if count > limit:
+            return count
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return count
+
+
+def _read_yaml(text: str, source: str) -> Any:
+    try:
+        loader = _ScenarioYamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            if _count_nodes(node, MAX_YAML_NODES) > MAX_YAML_NODES:
+                raise ScenarioError(
+                    f"the YAML expands to more than {MAX_YAML_NODES:,} values "
+                    "(too many anchors/aliases or entries); a scenario is far smaller",
+                    file=source,
+                )
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
+        raise ScenarioError(f"not valid YAML at {where}: {exc.problem}", file=source) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"not valid YAML: {exc}", file=source) from None
+    except RecursionError:
+        raise ScenarioError("the YAML is nested too deeply", file=source) from None
+
+
+def _field_path(loc: tuple[int | str, ...], data: Any) -> str:
+    parts: list[str] = []
+    node = data
+    for item in loc:
+        if isinstance(item, int):
+            label = f"[{item}]"
+            try:
+                agency_id = node[item].get("id") if isinstance(node[item], dict) else None
+            except (IndexError, KeyError, TypeError, AttributeError):
+                agency_id = None
+            if agency_id and isinstance(agency_id, str):
+                label = f"[{item}] ({agency_id})"
+            parts.append(label)
+        elif item in {
+            "exponential",
+            "lognormal",
+            "gamma",
+            "triangular",
+            "uniform",
+            "fixed",
+            "empirical",
+            "mixture",
+        } or str(item).startswith("function-"):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(item))
+        try:
+            node = node[item]
+        except (IndexError, KeyError, TypeError):
+            node = None
+    return "".join(parts) or "(top level)"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _explain(error: ValidationError, data: Any, source: str) -> ScenarioError:
+    problems = error.errors(include_url=False)
+    first = problems[0]
+    field = _field_path(tuple(first["loc"]), data)
+    message = str(first["msg"]).removeprefix("Value error, ")
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key; check its spelling against docs/scenarios.md"
+    elif kind == "missing":
+        message = "required but missing"
+    elif "input" in first and kind not in {"value_error", "assertion_error"}:
+        message = f"got {_short(first['input'])}: {message}"
+    more = len(problems) - 1
+    if more:
+        message += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return ScenarioError(message, file=source, field=field)
+
+
+def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
+    """Validate already-parsed data (a mapping) as a scenario."""
+    if data is None:
+        raise ScenarioError("the file is empty; expected a scenario mapping", file=source)
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"expected a mapping of scenario fields at the top level, got {type(data).__name__}",
+            file=source,
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, data, source) from None
+    except RecursionError:
+        raise ScenarioError("the scenario is nested too deeply", file=source) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; a relative ``layout`` is resolved against its folder."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise ScenarioError("no such file", file=source)
+    size = path.stat().st_size
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            f"file is {size:,} bytes; a scenario may be at most {MAX_SCENARIO_BYTES:,} bytes",
+            file=source,
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"not UTF-8 text (byte {exc.start} is 0x{raw[exc.start]:02x}); save it as UTF-8",
+            file=source,
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError("binary data (NUL bytes) is not a YAML scenario", file=source)
+    scenario = parse_scenario(_read_yaml(text, source), source=source)
+    if scenario.layout is not None:
+        layout = (path.parent / scenario.layout).resolve()
+        scenario = scenario.model_copy(update={"layout": str(layout)})
+    return scenario
+
+
+def scenario_to_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text that :func:`load_scenario` reads back to the same scenario."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["day"]["hours"] = _clock_fields(data["day"]["hours"])
+    profile = data["demand"]["arrival_profile"]
+    data["demand"]["arrival_profile"] = [_clock_fields(b) for b in profile]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def _clock_fields(mapping: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in mapping.items():
+        if key in {"tickets_open", "service_start", "last_ticket", "closing", "start", "end"}:
+            out[key] = format_clock(value)
+        elif key == "breaks":
+            out[key] = [_clock_fields(b) for b in value]
+        else:
+            out[key] = value
+    return out

@@ -1,0 +1,101 @@
+"""The seam between floor plans and the engine: walking distances and waiting zones.
+
+A floor plan is compiled (by :mod:`simulator.floorplan`) into a :class:`SiteLayout`: the walking
+distance between the named points a visitor passes, and the waiting zone each agency's visitors
+use. The engine sees only this object, never geometry. Without a floor plan every distance is
+zero and nobody is placed in a zone, which is the pure queueing model used for validation.
+
+Node names:
+``entrance``, ``info``, ``kiosk``, ``exit``, ``zone:<agency>`` (the point where that agency's
+visitors wait) and ``counter:<agency>:<k>`` (the k-th counter of the agency, from 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = [
+    "ENTRANCE",
+    "EXIT",
+    "INFO",
+    "KIOSK",
+    "SiteLayout",
+    "WaitingZone",
+    "counter_node",
+    "zone_node",
+]
+
+ENTRANCE = "entrance"
+INFO = "info"
+KIOSK = "kiosk"
+EXIT = "exit"
+
+
+def zone_node(agency_id: str) -> str:
+    """Name of the point where visitors of ``agency_id`` wait."""
+    return f"zone:{agency_id}"
+
+
+def counter_node(agency_id: str, k: int) -> str:
+    """Name of the k-th counter (0-based) of ``agency_id``."""
+    return f"counter:{agency_id}:{k}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitingZone:
+    """A waiting zone: seats, and standing room at level of service C on its free area."""
+
+    name: str
+    area_m2: float
+    seats: int
+    standing_capacity: int
+
+    def __post_init__(self) -> None:
+        if self.seats < 0 or self.standing_capacity < 0 or self.area_m2 < 0:
+            raise ValueError(
+                f"waiting zone {self.name!r}: negative size "
+                f"(area_m2={self.area_m2}, seats={self.seats}, "
+                f"standing_capacity={self.standing_capacity})"
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteLayout:
+    """Walking distances (metres) between named points, and the zone each agency waits in."""
+
+    name: str
+    nodes: tuple[str, ...]
+    distances_m: np.ndarray
+    zones: tuple[WaitingZone, ...] = ()
+    agency_zone: Mapping[str, str] = field(default_factory=dict)
+    floorplan_hash: str = ""
+
+    def __post_init__(self) -> None:
+        n = len(self.nodes)
+        if self.distances_m.shape != (n, n):
+            raise ValueError(
+                f"distances_m has shape {self.distances_m.shape}, expected ({n}, {n}) for {n} nodes"
+            )
+        if len(set(self.nodes)) != n:
+            raise ValueError("node names must be unique")
+        zone_names = {z.name for z in self.zones}
+        for agency, zone in self.agency_zone.items():
+            if zone not in zone_names:
+                raise ValueError(f"agency {agency!r} assigned to unknown zone {zone!r}")
+        object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.nodes)})
+
+    def distance_m(self, a: str, b: str) -> float:
+        """Shortest walking distance from node ``a`` to node ``b``; 0 for a node not drawn."""
+        index: dict[str, int] = self._index  # type: ignore[attr-defined]
+        i = index.get(a)
+        j = index.get(b)
+        if i is None or j is None:
+            return 0.0
+        return float(self.distances_m[i, j])
+
+    def zone_of(self, agency_id: str) -> str | None:
+        """Name of the waiting zone used by ``agency_id``'s visitors, if the plan has one."""
+        return self.agency_zone.get(agency_id)
