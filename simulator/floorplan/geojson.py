@@ -1,0 +1,140 @@
+"""GeoJSON loader: a FeatureCollection in plan metres with ``properties.kind`` per feature."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+from simulator.errors import FloorPlanError
+from simulator.floorplan.assemble import KINDS, RawElement, assemble
+from simulator.floorplan.limits import check_entity_count, check_file_size
+from simulator.floorplan.model import FloorPlan, Problem, Site, Source
+
+__all__ = ["load_geojson"]
+
+XY = tuple[float, float]
+
+
+def load_geojson(path: str | Path) -> FloorPlan:
+    """Read a GeoJSON floor plan.
+
+    Raises :class:`FloorPlanError` when the file is not a GeoJSON FeatureCollection at all;
+    problems with single features end up in ``plan.problems``.
+    """
+    path = Path(path)
+    check_file_size(path)
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise FloorPlanError(f"{path}: not a readable JSON file ({exc})") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise FloorPlanError(f"{path}: expected a GeoJSON FeatureCollection")
+    features = data.get("features")
+    if not isinstance(features, list):
+        raise FloorPlanError(f"{path}: 'features' must be a list")
+    check_entity_count(path, len(features))
+    problems: list[Problem] = []
+    raws: list[RawElement] = []
+    for index, feature in enumerate(features):
+        source = Source(layer="feature", index=index)
+        try:
+            raws.extend(_elements(feature, source, problems))
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+            problems.append(
+                Problem(
+                    severity="error",
+                    message=f"feature geometry is not readable ({exc})",
+                    where=Site(source=source),
+                )
+            )
+    try:
+        return assemble(raws, units="m", name=path.name, problems=problems)
+    except Exception as exc:  # defensive: never let a malformed file escape as a traceback
+        raise FloorPlanError(f"{path}: the plan could not be interpreted ({exc})") from exc
+
+
+def _xy(value: object) -> XY:
+    if not isinstance(value, list | tuple) or len(value) < 2:
+        raise ValueError(f"position {value!r} is not [x, y]")
+    x, y = value[0], value[1]
+    if (
+        isinstance(x, bool)
+        or isinstance(y, bool)
+        or not isinstance(x, int | float)
+        or not isinstance(y, int | float)
+    ):
+        raise ValueError(f"position {value!r} is not numeric")
+    return (float(x), float(y))
+
+
+def _ring(value: object) -> tuple[XY, ...]:
+    if not isinstance(value, list):
+        raise ValueError("ring is not a list of positions")
+    return tuple(_xy(p) for p in value)
+
+
+def _elements(feature: object, source: Source, problems: list[Problem]) -> Iterator[RawElement]:
+    if not isinstance(feature, dict):
+        raise ValueError("feature is not an object")
+    props = feature.get("properties") or {}
+    if not isinstance(props, dict):
+        raise ValueError("properties is not an object")
+    kind = str(props.get("kind", "")).strip().lower()
+    if kind not in KINDS:
+        problems.append(
+            Problem(
+                severity="warning",
+                message=f"feature kind {kind!r} is not one of {', '.join(KINDS)}; ignored",
+                where=Site(source=source),
+            )
+        )
+        return
+    geometry = feature.get("geometry")
+    if not isinstance(geometry, dict):
+        raise ValueError("feature has no geometry")
+    gtype = geometry.get("type")
+    coords = geometry.get("coordinates")
+    common = {
+        "kind": kind,
+        "source": source,
+        "slot": str(props.get("slot") or ""),
+        "agency": str(props.get("agency") or ""),
+        "name": str(props.get("name") or ""),
+    }
+    if gtype == "Point":
+        radius = props.get("radius")
+        if radius is not None:
+            r = float(radius)
+            if not math.isfinite(r) or r <= 0:
+                raise ValueError(f"radius {radius!r} must be a positive number")
+            yield RawElement(shape="circle", coords=(_xy(coords),), radius=r, **common)
+        else:
+            yield RawElement(shape="point", coords=(_xy(coords),), **common)
+    elif gtype == "MultiPoint":
+        for p in coords:
+            yield RawElement(shape="point", coords=(_xy(p),), **common)
+    elif gtype == "LineString":
+        pts = _ring(coords)
+        closed = len(pts) > 3 and pts[0] == pts[-1]
+        yield RawElement(shape="line", coords=pts, closed=closed, **common)
+    elif gtype == "MultiLineString":
+        for part in coords:
+            pts = _ring(part)
+            yield RawElement(
+                shape="line", coords=pts, closed=len(pts) > 3 and pts[0] == pts[-1], **common
+            )
+    elif gtype in ("Polygon", "MultiPolygon"):
+        polys = [coords] if gtype == "Polygon" else list(coords)
+        for poly in polys:
+            if not isinstance(poly, list) or not poly:
+                raise ValueError("polygon has no rings")
+            yield RawElement(
+                shape="polygon",
+                coords=_ring(poly[0]),
+                holes=tuple(_ring(h) for h in poly[1:]),
+                **common,
+            )
+    else:
+        raise ValueError(f"geometry type {gtype!r} is not supported")
