@@ -8,13 +8,16 @@ always give the same day.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from simulator.distributions import Distribution
+from simulator.errors import ScenarioError
 from simulator.scenario import Scenario, WalkingGroup
 from simulator.walking import SiteLayout
 
@@ -25,6 +28,8 @@ __all__ = [
     "Plan",
     "ServicePoint",
     "compile_plan",
+    "prepare_plan",
+    "site_for",
     "stationary_plan",
 ]
 
@@ -256,3 +261,36 @@ def stationary_plan(
         walking_priority=group,
         warmup_min=warmup_min,
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _site_cached(
+    layout: str,
+    modified_ns: int,
+    counters: tuple[tuple[str, int], ...],
+    slots: tuple[tuple[str, tuple[str, ...]], ...],
+) -> SiteLayout:
+    from simulator.floorplan.load import load_plan
+    from simulator.floorplan.site import compile_site
+
+    floor = load_plan(layout)
+    return compile_site(
+        floor, counters=dict(counters), slots=dict(slots) or None, name=Path(layout).stem
+    )
+
+
+def site_for(scenario: Scenario) -> SiteLayout | None:
+    """The walking seam for the scenario's floor plan (``None`` without a layout); cached."""
+    if scenario.layout is None:
+        return None
+    path = Path(scenario.layout)
+    if not path.is_file():
+        raise ScenarioError(f"layout file not found: {path}", field="layout")
+    counters = tuple((a.id, a.counters) for a in scenario.agencies)
+    slots = tuple((a.id, tuple(a.slots)) for a in scenario.agencies if a.slots)
+    return _site_cached(str(path), path.stat().st_mtime_ns, counters, slots)
+
+
+def prepare_plan(scenario: Scenario) -> Plan:
+    """Scenario + its floor plan -> the engine's plan (the first arrow of the data flow)."""
+    return compile_plan(scenario, site=site_for(scenario))

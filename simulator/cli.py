@@ -1,0 +1,185 @@
+"""The ``mpp-sim`` command line: validate scenarios and floor plans, run them, write results.
+
+Every user error ends as one line on stderr naming the file, the field, the value and what was
+expected, with exit status 2 (1 for a floor-plan check that found errors); never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.exceptions import TyperException
+
+from simulator.errors import SimulatorError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="mpp-sim",
+    help="Floor-layout and capacity-planning simulator for public service halls (MPP).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+scenario_app = typer.Typer(help="Scenario files.", no_args_is_help=True)
+floorplan_app = typer.Typer(help="Floor-plan drawings (DXF or GeoJSON).", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+app.add_typer(floorplan_app, name="floorplan")
+
+
+class Format(StrEnum):
+    """Table file formats."""
+
+    csv = "csv"
+    parquet = "parquet"
+
+
+def _progress_bar(total: int, *, quiet: bool, label: str):
+    if quiet or total < 2:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=label, unit="rep", file=sys.stderr, leave=False, disable=None)
+
+
+@scenario_app.command("check")
+def scenario_check(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+) -> None:
+    """Validate a scenario file (and the floor plan it names)."""
+    from simulator.plan import prepare_plan
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(file)
+    plan = prepare_plan(scenario)
+    open_agencies = sum(1 for a in plan.agencies if a.open_today)
+    counters = sum(a.counters for a in scenario.agencies)
+    expected = sum(a.expected_arrivals for a in plan.agencies)
+    typer.echo(
+        f"{file}: OK - {scenario.name!r}: {len(scenario.agencies)} agencies "
+        f"({open_agencies} open on {scenario.day.weekday}), {counters} counters, "
+        f"about {expected:.0f} visitors, layout: {scenario.layout or 'none'}"
+    )
+
+
+@app.command("run")
+def run(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML.")],
+    replications: Annotated[
+        int | None, typer.Option(min=1, max=1000, help="Replications (default: scenario's).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: scenario's).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Folder for result files.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Table file format.")] = Format.csv,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Simulate a scenario and print per-agency results."""
+    from simulator.experiment import run_experiment
+    from simulator.output import file_sha256, write_json, write_table
+    from simulator.plan import prepare_plan
+    from simulator.scenario import load_scenario
+    from simulator.summary import result_table, result_to_json
+
+    scenario = load_scenario(scenario_file)
+    plan = prepare_plan(scenario)
+    reps = replications if replications is not None else scenario.run.replications
+    chosen_seed = seed if seed is not None else scenario.run.seed
+    bar = _progress_bar(reps, quiet=False, label="simulating")
+    result = run_experiment(
+        plan,
+        seed=chosen_seed,
+        replications=reps,
+        progress=(lambda done, total: bar.update(1)) if bar is not None else None,
+    )
+    if bar is not None:
+        bar.close()
+    inputs = {"scenario_sha256": file_sha256(scenario_file)}
+    if scenario.layout:
+        inputs["floorplan_sha256"] = file_sha256(scenario.layout)
+    data = result_to_json(result, scenario=scenario.name, inputs=inputs)
+    if out is not None:
+        write_table(result.summary, out / "summary", fmt.value)
+        write_table(result.per_replication, out / "per_replication", fmt.value)
+        write_table(result.queue, out / "queue_timeline", fmt.value)
+        if len(result.zones_per_replication):
+            write_table(result.zones_summary, out / "zones_summary", fmt.value)
+            write_table(result.occupancy, out / "zone_occupancy", fmt.value)
+        write_json(data, out / "run.json")
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False))
+    else:
+        typer.echo(f"{scenario.name} - {reps} replications, seed {chosen_seed}")
+        typer.echo(result_table(result))
+        if out is not None:
+            typer.echo(f"results written to {out}")
+
+
+def _register_floorplan_commands() -> None:
+    try:
+        from simulator.floorplan import commands
+    except ImportError:  # pragma: no cover - the floor-plan package is optional while built
+        return
+
+    @floorplan_app.command("check")
+    def floorplan_check(
+        plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    ) -> None:
+        """Check a floor-plan drawing against the drawing standard."""
+        raise typer.Exit(commands.check_command(plan, as_json))
+
+    @floorplan_app.command("route")
+    def floorplan_route(
+        plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+        to: Annotated[str, typer.Option("--to", help="Counter slot to walk to.")],
+        frm: Annotated[
+            str, typer.Option("--from", help="entrance, kiosk, info or a counter slot.")
+        ] = "entrance",
+        as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+    ) -> None:
+        """Shortest walking route inside the walkable area."""
+        raise typer.Exit(commands.route_command(plan, to, frm, as_json))
+
+    @floorplan_app.command("show")
+    def floorplan_show(
+        plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+        out: Annotated[Path, typer.Option("--out", help="PNG file to write.")],
+        scenario: Annotated[
+            Path | None, typer.Option("--scenario", help="Colour counters by its p90 wait.")
+        ] = None,
+    ) -> None:
+        """Draw the floor plan (optionally coloured by a scenario's results) to a PNG."""
+        raise typer.Exit(commands.show_command(plan, out, scenario))
+
+
+_register_floorplan_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``mpp-sim``: runs the command, turning user errors into one stderr line."""
+    try:
+        status = app(args=argv, standalone_mode=False)
+    except SimulatorError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return 2
+    except typer.Exit as exc:
+        return int(exc.exit_code or 0)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        return 130
+    except TyperException as exc:
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"error: {message}", err=True)
+        return 2
+    return int(status) if isinstance(status, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Replications of a plan: independent days with their own random streams, and KPIs with 95%
+confidence intervals across them.
+
+Replication ``r`` of seed ``s`` always draws from the streams (s, r, ...), whoever runs it and in
+whatever order, so results do not depend on how many processes share the work.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.engine import simulate_day
+from simulator.metrics import (
+    AGENCY_KPIS,
+    OVERALL,
+    ZONE_KPIS,
+    agency_kpis,
+    ci_frame,
+    queue_timeline,
+    zone_crowding,
+)
+from simulator.plan import Plan
+from simulator.records import OUTCOME_SERVED, OUTCOME_TURNED_AWAY
+
+__all__ = [
+    "KPI_COLUMNS",
+    "ExperimentResult",
+    "ReplicationResult",
+    "combine",
+    "run_experiment",
+    "run_replication",
+]
+
+KPI_COLUMNS = (*AGENCY_KPIS, "waiting_peak", "stood_share")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplicationResult:
+    """The KPIs of one simulated day (small and picklable, for worker processes)."""
+
+    replication: int
+    kpis: pd.DataFrame
+    zones: pd.DataFrame
+    queue: pd.DataFrame
+    occupancy: pd.DataFrame
+    waits: pd.DataFrame
+
+
+def run_replication(plan: Plan, *, seed: int, replication: int) -> ReplicationResult:
+    """Simulate replication ``replication`` of ``plan`` and compute its KPIs."""
+    records = simulate_day(plan, seed=seed, replication=replication)
+    kpis = agency_kpis(records, plan)
+    kpis["waiting_peak"] = math.nan
+    kpis["stood_share"] = math.nan
+    zones = pd.DataFrame(columns=["zone", *ZONE_KPIS])
+    occupancy = pd.DataFrame(columns=["time", "zone", "occupancy"])
+    s = records.steps
+    if plan.site is not None and plan.site.zones:
+        crowding = zone_crowding(records, plan, plan.site)
+        zones = crowding.kpis
+        occupancy = crowding.timeline
+        at_agency = s["station"] >= 0
+        in_zone = np.isfinite(s["zone_enter"])
+        for agency in plan.agencies:
+            mine = at_agency & in_zone & (s["station"] == agency.index)
+            share = float(crowding.stood[mine].mean()) if mine.any() else math.nan
+            kpis.loc[kpis["agency"] == agency.id, "stood_share"] = share
+        overall = kpis["agency"] == OVERALL
+        kpis.loc[overall, "waiting_peak"] = crowding.overall_peak
+        kpis.loc[overall, "stood_share"] = crowding.overall_stood_share
+    holder = (s["station"] >= 0) & (s["outcome"] != OUTCOME_TURNED_AWAY)
+    served = s["outcome"] == OUTCOME_SERVED
+    wait = np.where(served, s["called"], s["end"]) - s["queued"]
+    waits = pd.DataFrame(
+        {
+            "agency": np.asarray(plan.agency_ids, dtype=object)[s["station"][holder]],
+            "wait_min": wait[holder],
+            "served": served[holder],
+            "priority": s["priority"][holder],
+        }
+    )
+    for frame in (kpis, zones, queue := queue_timeline(records, plan), occupancy, waits):
+        frame.insert(0, "replication", replication)
+    return ReplicationResult(
+        replication=replication,
+        kpis=kpis,
+        zones=zones,
+        queue=queue,
+        occupancy=occupancy,
+        waits=waits,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExperimentResult:
+    """All replications of one plan, and their summary with 95% confidence intervals."""
+
+    name: str
+    seed: int
+    replications: int
+    per_replication: pd.DataFrame
+    summary: pd.DataFrame
+    zones_per_replication: pd.DataFrame
+    zones_summary: pd.DataFrame
+    queue: pd.DataFrame
+    occupancy: pd.DataFrame
+    waits: pd.DataFrame
+
+    @property
+    def overall(self) -> pd.Series:
+        """The summary row of all agencies together."""
+        return self.summary.set_index("agency").loc[OVERALL]
+
+
+def combine(name: str, seed: int, results: list[ReplicationResult]) -> ExperimentResult:
+    """Summarise replication results (in replication order, whoever computed them)."""
+    results = sorted(results, key=lambda r: r.replication)
+    per_rep = pd.concat([r.kpis for r in results], ignore_index=True)
+    zones = [r.zones for r in results if len(r.zones)]
+    zones_rep = (
+        pd.concat(zones, ignore_index=True)
+        if zones
+        else pd.DataFrame(columns=["replication", "zone", *ZONE_KPIS])
+    )
+    queue = pd.concat([r.queue for r in results], ignore_index=True)
+    occupancy_parts = [r.occupancy for r in results if len(r.occupancy)]
+    occupancy = (
+        pd.concat(occupancy_parts, ignore_index=True)
+        .groupby(["time", "zone"], as_index=False, sort=False)["occupancy"]
+        .mean()
+        if occupancy_parts
+        else pd.DataFrame(columns=["time", "zone", "occupancy"])
+    )
+    return ExperimentResult(
+        name=name,
+        seed=seed,
+        replications=len(results),
+        per_replication=per_rep,
+        summary=ci_frame(per_rep, "agency", KPI_COLUMNS),
+        zones_per_replication=zones_rep,
+        zones_summary=(
+            ci_frame(zones_rep, "zone", ZONE_KPIS)
+            if len(zones_rep)
+            else pd.DataFrame(columns=["zone", *ZONE_KPIS])
+        ),
+        queue=queue.groupby(["time", "agency"], as_index=False, sort=False)["queue"].mean(),
+        occupancy=occupancy,
+        waits=pd.concat([r.waits for r in results], ignore_index=True),
+    )
+
+
+def run_experiment(
+    plan: Plan,
+    *,
+    seed: int,
+    replications: int,
+    progress: Progress | None = None,
+) -> ExperimentResult:
+    """Run ``replications`` days of ``plan`` here, calling ``progress(done, total)`` after each."""
+    if replications < 1:
+        raise ValueError(f"replications must be >= 1, got {replications}")
+    results = []
+    for replication in range(replications):
+        results.append(run_replication(plan, seed=seed, replication=replication))
+        if progress is not None:
+            progress(replication + 1, replications)
+    return combine(plan.name, seed, results)
