@@ -16,9 +16,10 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from simulator.floorplan.model import FloorPlan, Line
+from simulator.floorplan.model import WALL_THICKNESS_M, FloorPlan, Line
 from simulator.floorplan.site import PlanSite
 
 __all__ = ["draw_plan", "draw_zone_values", "short_agency"]
@@ -76,17 +77,30 @@ def _base(ax: Axes, plan: FloorPlan, *, zone_fill: Mapping[str, str] | None = No
     _add(ax, plan.floor_shape, facecolor=_FLOOR, edgecolor="#b9b2a3", linewidth=0.8, zorder=1)
     for z in plan.zones:
         fill = (zone_fill or {}).get(z.name, _ZONE)
-        _add(ax, z.area.shape, facecolor=fill, edgecolor=_ZONE_EDGE, linewidth=0.8,
-             linestyle="--", zorder=2)
+        _add(
+            ax,
+            z.area.shape,
+            facecolor=fill,
+            edgecolor=_ZONE_EDGE,
+            linewidth=0.8,
+            linestyle="--",
+            zorder=2,
+        )
     seats = plan.seats
     if seats:
-        ax.scatter([s.x for s in seats], [s.y for s in seats], s=5, marker="s", color=_SEAT,
-                   alpha=0.55, linewidths=0, zorder=3)
+        ax.scatter(
+            [s.x for s in seats],
+            [s.y for s in seats],
+            s=5,
+            marker="s",
+            color=_SEAT,
+            alpha=0.55,
+            linewidths=0,
+            zorder=3,
+        )
     obstacles = [o.shape for o in plan.obstacles]
     for o in obstacles:
         _add(ax, o, facecolor=_OBSTACLE, edgecolor="#6e6a62", linewidth=0.5, zorder=4)
-    from simulator.floorplan.model import WALL_THICKNESS_M
-
     for w in plan.walls:
         shape = (
             w.shape.buffer(WALL_THICKNESS_M / 2, cap_style="flat", join_style="mitre")
@@ -106,15 +120,40 @@ def _base(ax: Axes, plan: FloorPlan, *, zone_fill: Mapping[str, str] | None = No
             else:
                 _add(ax, d.shape, facecolor=colour, alpha=0.5, zorder=6)
                 c = d.shape.centroid
-            ax.annotate(label, (c.x, c.y), xytext=(0, 7), textcoords="offset points",
-                        ha="center", fontsize=8, fontweight="bold", color=colour, zorder=9)
+            ax.annotate(
+                label,
+                (c.x, c.y),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                fontweight="bold",
+                color=colour,
+                zorder=9,
+            )
     for spots, marker, label in ((plan.kiosks, "^", "kiosk"), (plan.infos, "D", "info")):
         if spots:
-            ax.scatter([s.x for s in spots], [s.y for s in spots], marker=marker, s=55,
-                       color="#6c3483", edgecolors="white", linewidths=0.6, zorder=8)
+            ax.scatter(
+                [s.x for s in spots],
+                [s.y for s in spots],
+                marker=marker,
+                s=55,
+                color="#6c3483",
+                edgecolors="white",
+                linewidths=0.6,
+                zorder=8,
+            )
             for s in spots:
-                ax.annotate(label, (s.x, s.y), xytext=(0, -11), textcoords="offset points",
-                            ha="center", fontsize=6.5, color="#6c3483", zorder=9)
+                ax.annotate(
+                    label,
+                    (s.x, s.y),
+                    xytext=(0, -11),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=6.5,
+                    color="#6c3483",
+                    zorder=9,
+                )
 
 
 def _zone_labels(ax: Axes, plan: FloorPlan, text: Mapping[str, str]) -> None:
@@ -123,10 +162,23 @@ def _zone_labels(ax: Axes, plan: FloorPlan, text: Mapping[str, str]) -> None:
         c = z.area.shape.centroid
         if z.area.shape.contains(c):
             p = c
-        ax.text(p.x, p.y, text.get(z.name, z.name), ha="center", va="center", fontsize=8,
-                color="#1f4e79", zorder=9,
-                bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": _ZONE_EDGE,
-                      "alpha": 0.85, "lw": 0.5})
+        ax.text(
+            p.x,
+            p.y,
+            text.get(z.name, z.name),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="#1f4e79",
+            zorder=9,
+            bbox={
+                "boxstyle": "round,pad=0.25",
+                "fc": "white",
+                "ec": _ZONE_EDGE,
+                "alpha": 0.85,
+                "lw": 0.5,
+            },
+        )
 
 
 def _finish(ax: Axes, plan: FloorPlan, title: str) -> None:
@@ -146,12 +198,14 @@ def _finish(ax: Axes, plan: FloorPlan, title: str) -> None:
 
 def _label_offset(plan: FloorPlan, x: float, y: float) -> tuple[float, float, str, str]:
     """Place a counter label on the side of the point facing the open floor."""
-    from shapely.geometry import Point
-
     best = (0.0, 9.0, "center", "bottom")
     best_area = -1.0
-    for dx, dy, ha, va in ((0, 9, "center", "bottom"), (0, -9, "center", "top"),
-                           (9, 0, "left", "center"), (-9, 0, "right", "center")):
+    for dx, dy, ha, va in (
+        (0, 9, "center", "bottom"),
+        (0, -9, "center", "top"),
+        (9, 0, "left", "center"),
+        (-9, 0, "right", "center"),
+    ):
         probe = Point(x + dx / 9 * 1.2, y + dy / 9 * 1.2).buffer(0.6)
         area = probe.intersection(plan.walkable).area
         if area > best_area + 1e-9:
@@ -190,7 +244,8 @@ def draw_plan(
     if values and norm is not None:
         colours = [
             ScalarMappable(norm=norm, cmap=cmap).to_rgba(values[c.slot])
-            if c.slot in values else (0.8, 0.8, 0.8, 1.0)
+            if c.slot in values
+            else (0.8, 0.8, 0.8, 1.0)
             for c in plan.counters
         ]
     else:
@@ -200,8 +255,17 @@ def draw_plan(
         dx, dy, ha, va = _label_offset(plan, c.x, c.y)
         agency = agency_of.get(c.slot, "")
         text = f"{c.slot}\n{short_agency(agency)}" if agency else c.slot
-        ax.annotate(text, (c.x, c.y), xytext=(dx, dy), textcoords="offset points", ha=ha,
-                    va=va, fontsize=5.5, linespacing=0.95, zorder=9)
+        ax.annotate(
+            text,
+            (c.x, c.y),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha=ha,
+            va=va,
+            fontsize=5.5,
+            linespacing=0.95,
+            zorder=9,
+        )
     if route:
         rx, ry = zip(*route, strict=True)
         ax.plot(rx, ry, color=_ROUTE, linewidth=2.2, zorder=10)
@@ -234,7 +298,7 @@ def draw_zone_values(
     for name, value in zone_values.items():
         cap = (capacity or {}).get(name)
         shares[name] = value / cap if cap else value
-    top = max([1.0, *shares.values()]) if capacity else max([1.0, *shares.values()])
+    top = max([1.0, *shares.values()])
     norm = Normalize(vmin=0.0, vmax=top)
     cmap = "YlOrRd"
     mapper = ScalarMappable(norm=norm, cmap=cmap)
@@ -247,12 +311,16 @@ def draw_zone_values(
             cap = (capacity or {}).get(z.name)
             text[z.name] = f"{z.name}\n{v:.0f}" + (f" / {cap:.0f}" if cap else "")
             if cap and v > cap:
-                _add(ax, z.area.shape, facecolor="none", edgecolor="red", linewidth=2.5,
-                     zorder=7)
+                _add(ax, z.area.shape, facecolor="none", edgecolor="red", linewidth=2.5, zorder=7)
     _zone_labels(ax, plan, text)
     if plan.counters:
-        ax.scatter([c.x for c in plan.counters], [c.y for c in plan.counters], s=12,
-                   color="#555555", zorder=8)
+        ax.scatter(
+            [c.x for c in plan.counters],
+            [c.y for c in plan.counters],
+            s=12,
+            color="#555555",
+            zorder=8,
+        )
     bar = fig.colorbar(mapper, ax=ax, shrink=0.7, pad=0.01)
     bar.set_label(f"{value_label} / capacity" if capacity else value_label, fontsize=9)
     bar.ax.tick_params(labelsize=7)
