@@ -7,7 +7,8 @@ counters stay together; otherwise it takes free slots in slot order.
 
 Waiting-zone capacity: seats as drawn, plus standing room at level of service C
 (``LOS_C_M2_PER_PERSON`` = 0.7 m2 per person) on the zone's free area, which is the zone's
-area minus ``SEAT_FOOTPRINT_M2`` (0.5 m2) per seat.
+walkable area (the zone minus any column or desk inside it) minus ``SEAT_FOOTPRINT_M2``
+(0.5 m2) per seat.
 """
 
 from __future__ import annotations
@@ -71,12 +72,14 @@ class PlanSite(SiteLayout):
 def waiting_zones(plan: FloorPlan) -> tuple[WaitingZone, ...]:
     """The plan's zones with seats and standing capacity at level of service C."""
     out = []
+    walkable = plan.walkable
     for z in plan.zones:
-        free = max(0.0, z.area_m2 - SEAT_FOOTPRINT_M2 * len(z.seats))
+        usable = z.area.shape.intersection(walkable).area
+        free = max(0.0, usable - SEAT_FOOTPRINT_M2 * len(z.seats))
         out.append(
             WaitingZone(
                 name=z.name,
-                area_m2=round(z.area_m2, 3),
+                area_m2=round(usable, 3),
                 seats=len(z.seats),
                 standing_capacity=math.floor(free / LOS_C_M2_PER_PERSON + 1e-9),
             )
