@@ -17,18 +17,28 @@ DxfMaker = Callable[..., Path]
 
 def room(msp: Modelspace, s: float = 1.0, *, counters: bool = True) -> None:
     """A 10 m x 10 m room (scale ``s`` drawing units per metre) with a door, kiosk and zone."""
-    msp.add_lwpolyline([(0, 0), (10 * s, 0), (10 * s, 10 * s), (0, 10 * s)], close=True,
-                       dxfattribs={"layer": "MPP_FLOOR"})
+    msp.add_lwpolyline(
+        [(0, 0), (10 * s, 0), (10 * s, 10 * s), (0, 10 * s)],
+        close=True,
+        dxfattribs={"layer": "MPP_FLOOR"},
+    )
     msp.add_line((4 * s, 0), (6 * s, 0), dxfattribs={"layer": "MPP_ENTRANCE"})
     msp.add_point((5 * s, 2 * s), dxfattribs={"layer": "MPP_KIOSK"})
-    msp.add_lwpolyline([(1 * s, 4 * s), (6 * s, 4 * s), (6 * s, 8 * s), (1 * s, 8 * s)],
-                       close=True, dxfattribs={"layer": "MPP_WAITING"})
-    msp.add_text("tunggu", height=0.3 * s,
-                 dxfattribs={"layer": "MPP_WAITING", "insert": (2 * s, 5 * s)})
+    msp.add_lwpolyline(
+        [(1 * s, 4 * s), (6 * s, 4 * s), (6 * s, 8 * s), (1 * s, 8 * s)],
+        close=True,
+        dxfattribs={"layer": "MPP_WAITING"},
+    )
+    msp.add_text(
+        "tunggu", height=0.3 * s, dxfattribs={"layer": "MPP_WAITING", "insert": (2 * s, 5 * s)}
+    )
     msp.add_point((3 * s, 6 * s), dxfattribs={"layer": "MPP_SEAT"})
     if counters:
-        msp.add_lwpolyline([(7 * s, 3 * s), (8 * s, 3 * s), (8 * s, 9 * s), (7 * s, 9 * s)],
-                           close=True, dxfattribs={"layer": "MPP_OBSTACLE"})
+        msp.add_lwpolyline(
+            [(7 * s, 3 * s), (8 * s, 3 * s), (8 * s, 9 * s), (7 * s, 9 * s)],
+            close=True,
+            dxfattribs={"layer": "MPP_OBSTACLE"},
+        )
         for k, y in enumerate((4, 6, 8)):
             msp.add_point((7 * s, y * s), dxfattribs={"layer": "MPP_COUNTER"})
             del k

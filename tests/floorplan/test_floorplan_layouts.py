@@ -12,11 +12,29 @@ from simulator.floorplan import check_plan, compile_site, load_plan
 
 # default counters of the 23 candidate agencies (reference/agencies.csv): 33 in total
 DEFAULT_COUNTERS = {
-    "disdukcapil": 5, "dpmptsp": 2, "samsat": 3, "polres-skck": 2, "polres-sim": 1,
-    "bpjs-kesehatan": 2, "bpjs-ketenagakerjaan": 1, "taspen": 1, "kantah": 1,
-    "kpp-pratama": 1, "bapenda": 1, "bank-jateng": 2, "kemenag": 1, "pengadilan-agama": 1,
-    "kejaksaan": 1, "imigrasi": 1, "disnaker": 1, "dinkes": 1, "dinsos": 1, "dinkop-ukm": 1,
-    "perumda-air-minum": 1, "pln": 1, "kantor-pos": 1,
+    "disdukcapil": 5,
+    "dpmptsp": 2,
+    "samsat": 3,
+    "polres-skck": 2,
+    "polres-sim": 1,
+    "bpjs-kesehatan": 2,
+    "bpjs-ketenagakerjaan": 1,
+    "taspen": 1,
+    "kantah": 1,
+    "kpp-pratama": 1,
+    "bapenda": 1,
+    "bank-jateng": 2,
+    "kemenag": 1,
+    "pengadilan-agama": 1,
+    "kejaksaan": 1,
+    "imigrasi": 1,
+    "disnaker": 1,
+    "dinkes": 1,
+    "dinsos": 1,
+    "dinkop-ukm": 1,
+    "perumda-air-minum": 1,
+    "pln": 1,
+    "kantor-pos": 1,
 }
 
 
@@ -37,8 +55,9 @@ def test_shipped_layout_checks_clean(name: str) -> None:
     assert report.walkable_area_m2 > 600
 
 
-@pytest.mark.parametrize(("name", "least"), [("korpri-central", 36), ("korpri-clusters", 36),
-                                             ("korpri-compact", 44)])
+@pytest.mark.parametrize(
+    ("name", "least"), [("korpri-central", 36), ("korpri-clusters", 36), ("korpri-compact", 44)]
+)
 def test_layout_holds_every_default_counter(name: str, least: int) -> None:
     plan = load_plan(REPO / "layouts" / f"{name}.dxf")
     assert len(plan.counters) >= least
@@ -59,8 +78,9 @@ def test_compact_has_more_slots_and_fewer_seats_than_central() -> None:
 
 
 def test_layout_script_regenerates_identical_models(tmp_path, monkeypatch) -> None:
-    spec = importlib.util.spec_from_file_location("draw_layouts",
-                                                  REPO / "layouts" / "draw_layouts.py")
+    spec = importlib.util.spec_from_file_location(
+        "draw_layouts", REPO / "layouts" / "draw_layouts.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     monkeypatch.setitem(sys.modules, "draw_layouts", module)

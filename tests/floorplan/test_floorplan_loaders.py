@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -31,8 +32,12 @@ def test_drawing_without_units_is_read_as_millimetres_with_a_warning(make_dxf: D
 
 def test_bulge_arcs_are_flattened_within_two_centimetres(make_dxf: DxfMaker) -> None:
     def build(msp) -> None:  # a 10 m x 4 m floor whose north side is a half circle, r = 5 m
-        msp.add_lwpolyline([(0, 0, 0), (10, 0, 0), (10, 4, 1.0), (0, 4, 0)], format="xyb",
-                           close=True, dxfattribs={"layer": "mpp_floor"})
+        msp.add_lwpolyline(
+            [(0, 0, 0), (10, 0, 0), (10, 4, 1.0), (0, 4, 0)],
+            format="xyb",
+            close=True,
+            dxfattribs={"layer": "mpp_floor"},
+        )
 
     plan = load_plan(make_dxf(build))
     ring = plan.floors[0].exterior
@@ -40,7 +45,7 @@ def test_bulge_arcs_are_flattened_within_two_centimetres(make_dxf: DxfMaker) -> 
     assert len(arc) > 10
     for x, y in arc:
         assert abs(math.dist((x, y), (5.0, 4.0)) - 5.0) < 0.005
-    for a, b in zip(arc, arc[1:], strict=False):  # every chord stays within 2 cm of the arc
+    for a, b in itertools.pairwise(arc):  # every chord stays within 2 cm of the arc
         mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
         assert 5.0 - math.dist(mid, (5.0, 4.0)) < 0.02
     exact = 40.0 + math.pi * 25 / 2
@@ -93,18 +98,21 @@ def test_geojson_equals_dxf_for_a_small_room(make_dxf: DxfMaker, tmp_path: Path)
         {"kind": "floor", "g": {"type": "Polygon", "coordinates": [ring]}},
         {"kind": "entrance", "g": {"type": "LineString", "coordinates": [[4, 0], [6, 0]]}},
         {"kind": "kiosk", "g": {"type": "Point", "coordinates": [5, 2]}},
-        {"kind": "waiting", "name": "tunggu",
-         "g": {"type": "Polygon", "coordinates": [[[1, 4], [6, 4], [6, 8], [1, 8], [1, 4]]]}},
+        {
+            "kind": "waiting",
+            "name": "tunggu",
+            "g": {"type": "Polygon", "coordinates": [[[1, 4], [6, 4], [6, 8], [1, 8], [1, 4]]]},
+        },
         {"kind": "seat", "g": {"type": "Point", "coordinates": [3, 6]}},
-        {"kind": "obstacle",
-         "g": {"type": "Polygon", "coordinates": [[[7, 3], [8, 3], [8, 9], [7, 9], [7, 3]]]}},
+        {
+            "kind": "obstacle",
+            "g": {"type": "Polygon", "coordinates": [[[7, 3], [8, 3], [8, 9], [7, 9], [7, 3]]]},
+        },
         *({"kind": "counter", "g": {"type": "Point", "coordinates": [7, y]}} for y in (8, 4, 6)),
     ]
     collection = {
         "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "geometry": f.pop("g"), "properties": f} for f in feats
-        ],
+        "features": [{"type": "Feature", "geometry": f.pop("g"), "properties": f} for f in feats],
     }
     path = tmp_path / "room.geojson"
     path.write_text(json.dumps(collection))

@@ -43,8 +43,12 @@ def test_detour_around_the_end_of_a_wall_stub() -> None:
 
 
 def test_detour_around_a_square_column() -> None:
-    column = RawElement(kind="obstacle", shape="polygon",
-                        coords=((4.0, 4.0), (6.0, 4.0), (6.0, 6.0), (4.0, 6.0)), source=SRC)
+    column = RawElement(
+        kind="obstacle",
+        shape="polygon",
+        coords=((4.0, 4.0), (6.0, 4.0), (6.0, 6.0), (4.0, 6.0)),
+        source=SRC,
+    )
     router = router_for(plan_with(column))
     # from (1, 5) to (9, 5): over the column's expanded corners (3.7, 6.3) and (6.3, 6.3)
     expected = 2 * math.dist((1, 5), (3.7, 6.3)) + 2.6
@@ -62,8 +66,12 @@ def test_distance_matrix_matches_single_routes() -> None:
 
 
 def test_counter_at_its_desk_is_snapped_to_the_clearance_area() -> None:
-    desk = RawElement(kind="obstacle", shape="polygon",
-                      coords=((7.0, 3.0), (8.0, 3.0), (8.0, 7.0), (7.0, 7.0)), source=SRC)
+    desk = RawElement(
+        kind="obstacle",
+        shape="polygon",
+        coords=((7.0, 3.0), (8.0, 3.0), (8.0, 7.0), (7.0, 7.0)),
+        source=SRC,
+    )
     counter = RawElement(kind="counter", shape="point", coords=((7.0, 5.0),), source=SRC)
     door = RawElement(kind="entrance", shape="line", coords=((0.0, 4.0), (0.0, 6.0)), source=SRC)
     plan = plan_with(desk, counter, door)
