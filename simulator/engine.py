@@ -73,6 +73,11 @@ class _Station:
     ``begin(step, server, now)`` records the call and returns how long the server is busy;
     ``finish(step, server, now)`` routes the visitor on. ``deadline[step]`` is when the step's
     visitor gives up waiting (infinite when they never do).
+
+    Steps arrive either by :meth:`put` (after the kiosk, or a transfer) or, for an agency whose
+    visitors go straight to its queue, from a pre-drawn ``door`` of (time, admit) pairs: the
+    servers themselves admit every door arrival that is due before choosing whom to call, and
+    one idle server at a time waits for the next one. That saves an event per visitor.
     """
 
     def __init__(
@@ -85,6 +90,9 @@ class _Station:
         begin: Callable[[int, int, float], float],
         finish: Callable[[int, int, float], None],
         abandon: Callable[[int, float], None],
+        door: list[float] | None = None,
+        door_steps: list[int] | None = None,
+        door_priority: list[bool] | None = None,
     ) -> None:
         self.env = env
         self.schedule = schedule
@@ -95,6 +103,11 @@ class _Station:
         self.high: deque[int] = deque()
         self.low: deque[int] = deque()
         self.idle: list[simpy.Event] = []
+        self.door = door or []
+        self.door_steps = door_steps or []
+        self.door_priority = door_priority or []
+        self.door_next = 0
+        self.watching = False
         for server in range(servers):
             env.process(self._serve(server))
 
@@ -104,36 +117,85 @@ class _Station:
         if self.idle:
             self.idle.pop().succeed()
 
-    def _next(self, now: float) -> int:
-        deadline = self.deadline
-        for queue in (self.high, self.low):
-            while queue:
-                step = queue.popleft()
-                if deadline[step] < now:
-                    self.abandon(step, deadline[step])
-                    continue
-                return step
-        return -1
+    def _admit_due(self, now: float) -> None:
+        """Queue every door arrival due by ``now`` (in arrival order)."""
+        door = self.door
+        i = self.door_next
+        steps = self.door_steps
+        priority = self.door_priority
+        n = len(door)
+        while i < n and door[i] <= now:
+            (self.high if priority[i] else self.low).append(steps[i])
+            i += 1
+        self.door_next = i
 
     def _serve(self, server: int) -> Generator[simpy.Event, object, None]:
         env = self.env
         schedule = self.schedule
+        opens = schedule.start
+        has_breaks = bool(schedule.breaks)
+        door = self.door
+        n_door = len(door)
+        idle = self.idle
+        high = self.high
+        low = self.low
+        deadline = self.deadline
+        abandon = self.abandon
+        begin = self.begin
+        finish = self.finish
+        timeout = env.timeout
         while True:
             now = env.now
-            resume = schedule.resume_time(server, now)
-            if resume > now:
-                if (self.high or self.low) and self.idle:
-                    self.idle.pop().succeed()
-                yield env.timeout(resume - now)
-                continue
-            step = self._next(now)
+            if now < opens or has_breaks:
+                resume = schedule.resume_time(server, now)
+                if resume > now:
+                    if (high or low) and idle:
+                        idle.pop().succeed()
+                    yield timeout(resume - now)
+                    continue
+            if self.door_next < n_door and door[self.door_next] <= now:
+                self._admit_due(now)
+            step = -1
+            while high:
+                step = high.popleft()
+                if deadline[step] >= now:
+                    break
+                abandon(step, deadline[step])
+                step = -1
+            if step < 0:
+                while low:
+                    step = low.popleft()
+                    if deadline[step] >= now:
+                        break
+                    abandon(step, deadline[step])
+                    step = -1
+            if step < 0 and self.door_next < n_door:
+                due = door[self.door_next]
+                if schedule.resume_time(server, due) == due:
+                    # Nobody waits and this counter is free until the next door arrival, which
+                    # it will therefore serve the moment it arrives: claim it now, saving the
+                    # event of waiting for it.
+                    step = self.door_steps[self.door_next]
+                    self.door_next += 1
+                    if idle and self.door_next < n_door:
+                        idle.pop().succeed()
+                    yield timeout(due - now + begin(step, server, due))
+                    finish(step, server, env.now)
+                    continue
+                if not self.watching:
+                    self.watching = True
+                    yield timeout(due - now)
+                    self.watching = False
+                    continue
             if step < 0:
                 wake = env.event()
-                self.idle.append(wake)
+                idle.append(wake)
                 yield wake
                 continue
-            yield env.timeout(self.begin(step, server, now))
-            self.finish(step, server, env.now)
+            if idle and (high or low or self.door_next < n_door):
+                idle.pop().succeed()
+            yield timeout(begin(step, server, now))
+            finish(step, server, env.now)
 
 
 class _Day:
@@ -144,12 +206,10 @@ class _Day:
         self.env = simpy.Environment(initial_time=0.0)
         self.site: SiteLayout | None = plan.site
         self.visitors: dict[str, list] = {name: [] for name in VISITOR_COLUMNS}
-        self.steps: dict[str, list] = {name: [] for name in STEP_COLUMNS}
-        self.service: list[float] = []
-        self.deadline: list[float] = []
-        self.zone_arrive: list[float] = []
         self.issued = [0] * len(plan.agencies)
+        self.last_ticket = plan.last_ticket
         self._draw(seed, replication)
+        self._allocate_steps()
         self._build_stations()
 
     # ----------------------------------------------------------------------------- draws
@@ -225,6 +285,13 @@ class _Day:
         ).astype(int)
         order = np.lexsort((agency_of, times))
         columns = [np.concatenate([p[k] for p in per_agency])[order] for k in range(12)]
+        self.arrays = {
+            "arrival": columns[0],
+            "priority": columns[1],
+            "speed": columns[3],
+            "service": columns[6],
+            "patience": columns[7],
+        }
         self.arrival = columns[0].tolist()
         self.agency_of = agency_of[order].tolist()
         (
@@ -247,7 +314,21 @@ class _Day:
         v["priority"] = list(self.priority)
         v["speed_mps"] = list(self.speed)
         v["walk_m"] = [0.0] * n
-        v["exit"] = [NAN] * n
+        v["exit"] = self.exit_time = [NAN] * n
+
+    def _allocate_steps(self) -> None:
+        """Pre-size the step columns: at most one step per station a visitor can pass."""
+        n = len(self.arrival)
+        transfers = sum(1 for t in self.transfer_to if t >= 0)
+        info = sum(self.uses_info) if self.plan.front_office.info is not None else 0
+        kiosk = n if self.plan.front_office.kiosks is not None else 0
+        capacity = n + info + kiosk + 2 * transfers
+        self.n_steps = 0
+        defaults = {"outcome": OUTCOME_SERVED, "counter": -1, "leg": 0, "priority": False}
+        self.steps = {name: [defaults.get(name, NAN)] * capacity for name in STEP_COLUMNS}
+        self.service = [NAN] * capacity
+        self.deadline = [INF] * capacity
+        self.zone_arrive = [NAN] * capacity
 
     # -------------------------------------------------------------------------- stations
     def _build_stations(self) -> None:
@@ -281,18 +362,89 @@ class _Day:
             if front.kiosks
             else None
         )
-        self.counters = [
-            _Station(
-                env,
-                servers=a.counters,
-                schedule=a.schedule,
-                deadline=self.deadline,
-                begin=self._begin_counter,
-                finish=self._after_counter,
-                abandon=self._abandon,
+        # Visitors who go straight from the door to an agency's queue (no front office, and no
+        # transfers into that agency) are admitted by the agency's counters themselves.
+        direct = self.info is None and self.kiosk is None
+        receives = {target for a in plan.agencies for target, _ in a.transfers}
+        self.door_visitors: list[list[int]] = [[] for _ in plan.agencies]
+        self.walk_in: list[int] = []
+        for visitor, agency in enumerate(self.agency_of):
+            if direct and agency not in receives:
+                self.door_visitors[agency].append(visitor)
+            else:
+                self.walk_in.append(visitor)
+        self.counters = []
+        for a in plan.agencies:
+            times, steps, priority = self._issue_at_door(a, self.door_visitors[a.index])
+            self.counters.append(
+                _Station(
+                    env,
+                    servers=a.counters,
+                    schedule=a.schedule,
+                    deadline=self.deadline,
+                    begin=self._begin_counter,
+                    finish=self._after_counter,
+                    abandon=self._abandon,
+                    door=times,
+                    door_steps=steps,
+                    door_priority=priority,
+                )
             )
-            for a in plan.agencies
-        ]
+
+    def _issue_at_door(
+        self, agency: AgencyPlan, visitors: list[int]
+    ) -> tuple[list[float], list[int], list[bool]]:
+        """Issue (vectorised) the tickets of visitors who go from the door to ``agency``.
+
+        Their tickets depend on nothing that happens during the day (no kiosk, no transfers in),
+        so the same rules as :meth:`_ticket` apply up front: refused after the last ticket, when
+        the agency is closed or its quota is used up. Returns the admitted tickets' times, step
+        numbers and priority flags, in arrival order.
+        """
+        if not visitors:
+            return [], [], []
+        who = np.asarray(visitors, dtype=np.int64)
+        a = self.arrays
+        time = a["arrival"][who]
+        refused = time > self.last_ticket
+        if not agency.open_today:
+            refused[:] = True
+        if agency.daily_quota is not None:
+            refused |= np.cumsum(~refused) > agency.daily_quota
+        admitted = ~refused
+        n = len(who)
+        base = self.n_steps
+        self.n_steps = base + n
+        steps = np.arange(base, base + n)
+        priority = a["priority"][who]
+        s = self.steps
+        s["visitor"][base : base + n] = who.tolist()
+        s["station"][base : base + n] = [agency.index] * n
+        s["priority"][base : base + n] = priority.tolist()
+        s["queued"][base : base + n] = time.tolist()
+        s["outcome"][base : base + n] = np.where(
+            refused, OUTCOME_TURNED_AWAY, OUTCOME_SERVED
+        ).tolist()
+        self.service[base : base + n] = a["service"][who].tolist()
+        self.deadline[base : base + n] = np.where(admitted, time + a["patience"][who], INF).tolist()
+        self.issued[agency.index] = int(admitted.sum())
+        exit_time = np.full(n, NAN)
+        exit_time[refused] = time[refused]
+        if self.site is not None:
+            speed_m_per_min = a["speed"][who] * 60.0
+            to_zone = self.site.distance_m(ENTRANCE, zone_node(agency.id))
+            to_exit = self.site.distance_m(ENTRANCE, EXIT)
+            walked = np.where(admitted, to_zone, to_exit)
+            self.zone_arrive[base : base + n] = np.where(
+                admitted, time + to_zone / speed_m_per_min, NAN
+            ).tolist()
+            exit_time[refused] += to_exit / speed_m_per_min[refused]
+            walk = self.visitors["walk_m"]
+            for visitor, metres in zip(who.tolist(), walked.tolist(), strict=True):
+                walk[visitor] += metres
+        for visitor, when in zip(who[refused].tolist(), exit_time[refused].tolist(), strict=True):
+            self.exit_time[visitor] = when
+        return time[admitted].tolist(), steps[admitted].tolist(), priority[admitted].tolist()
 
     # ---------------------------------------------------------------------------- helpers
     def _walk(self, visitor: int, origin: str, destination: str) -> float:
@@ -322,31 +474,27 @@ class _Day:
         zone_arrive: float = NAN,
     ) -> int:
         s = self.steps
-        step = len(self.service)
-        s["visitor"].append(visitor)
-        s["station"].append(station)
-        s["leg"].append(leg)
-        s["priority"].append(self.priority[visitor])
-        s["queued"].append(queued)
-        s["called"].append(NAN)
-        s["start"].append(NAN)
-        s["end"].append(NAN)
-        s["outcome"].append(OUTCOME_SERVED)
-        s["counter"].append(-1)
-        s["zone_enter"].append(NAN)
-        s["zone_leave"].append(NAN)
-        self.service.append(service)
-        self.deadline.append(deadline)
-        self.zone_arrive.append(zone_arrive)
+        step = self.n_steps
+        self.n_steps = step + 1
+        s["visitor"][step] = visitor
+        s["station"][step] = station
+        s["leg"][step] = leg
+        s["priority"][step] = self.priority[visitor]
+        s["queued"][step] = queued
+        self.service[step] = service
+        self.deadline[step] = deadline
+        self.zone_arrive[step] = zone_arrive
         return step
 
     def _leave(self, visitor: int, origin: str, now: float) -> None:
-        self.visitors["exit"][visitor] = now + self._walk(visitor, origin, EXIT)
+        self.exit_time[visitor] = now + self._walk(visitor, origin, EXIT)
 
     # ------------------------------------------------------------------------- the visit
     def _arrivals(self) -> Generator[simpy.Event, object, None]:
         env = self.env
-        for visitor, time in enumerate(self.arrival):
+        arrival = self.arrival
+        for visitor in self.walk_in:
+            time = arrival[visitor]
             if time > env.now:
                 yield env.timeout(time - env.now)
             self._arrive(visitor)
@@ -368,7 +516,7 @@ class _Day:
                 ),
             )
         else:
-            self._ticket(visitor, self.agency_of[visitor], 0, now, now, ENTRANCE)
+            self._ticket_and_queue(visitor, self.agency_of[visitor], 0, now, now, ENTRANCE)
 
     def _queue_front(
         self, station: _Station, visitor: int, code: int, service: float, leg: int
@@ -394,25 +542,32 @@ class _Day:
                 ),
             )
         else:
-            self._ticket(visitor, self.agency_of[visitor], 0, now, now, INFO)
+            self._ticket_and_queue(visitor, self.agency_of[visitor], 0, now, now, INFO)
 
     def _after_kiosk(self, step: int, server: int, now: float) -> None:
         s = self.steps
         visitor = s["visitor"][step]
         leg = s["leg"][step]
         agency = self.agency_of[visitor] if leg == 0 else self.transfer_to[visitor]
-        self._ticket(visitor, agency, leg, now, s["queued"][step], KIOSK)
+        self._ticket_and_queue(visitor, agency, leg, now, s["queued"][step], KIOSK)
+
+    def _ticket_and_queue(
+        self, visitor: int, agency: int, leg: int, now: float, asked: float, origin: str
+    ) -> None:
+        step = self._ticket(visitor, agency, leg, now, asked, origin)
+        if step >= 0:
+            self.counters[agency].put(step, self.priority[visitor])
 
     def _ticket(
         self, visitor: int, agency: int, leg: int, now: float, asked: float, origin: str
-    ) -> None:
-        """Issue a ticket for ``agency``, or turn the visitor away.
+    ) -> int:
+        """Issue a ticket (a new step) for ``agency``, or turn the visitor away (-1).
 
         The first ticket is refused when the visitor joined the kiosk line after the last-ticket
         time; any ticket is refused when the agency's daily quota is used up.
         """
         plan_agency = self.plan.agencies[agency]
-        late = leg == 0 and asked > self.plan.last_ticket
+        late = leg == 0 and asked > self.last_ticket
         quota = plan_agency.daily_quota
         full = quota is not None and self.issued[agency] >= quota
         service = self.service_t[visitor] if leg == 0 else self.service2_t[visitor]
@@ -420,12 +575,15 @@ class _Day:
             step = self._new_step(visitor, agency, leg, queued=now, service=service)
             self.steps["outcome"][step] = OUTCOME_TURNED_AWAY
             self._leave(visitor, origin, now)
-            return
+            return -1
         self.issued[agency] += 1
         patience = self.patience_t[visitor] if leg == 0 else self.patience2_t[visitor]
-        zone = zone_node(plan_agency.id)
-        zone_arrive = now + self._walk(visitor, origin, zone) if self.site is not None else NAN
-        step = self._new_step(
+        zone_arrive = (
+            now + self._walk(visitor, origin, zone_node(plan_agency.id))
+            if self.site is not None
+            else NAN
+        )
+        return self._new_step(
             visitor,
             agency,
             leg,
@@ -434,7 +592,6 @@ class _Day:
             deadline=now + patience,
             zone_arrive=zone_arrive,
         )
-        self.counters[agency].put(step, self.priority[visitor])
 
     def _begin_counter(self, step: int, server: int, now: float) -> float:
         s = self.steps
@@ -474,9 +631,11 @@ class _Day:
     def _after_counter(self, step: int, server: int, now: float) -> None:
         s = self.steps
         visitor = s["visitor"][step]
-        agency_id = self.plan.agency_ids[s["station"][step]]
-        here = counter_node(agency_id, server)
         target = self.transfer_to[visitor]
+        if target < 0 and self.site is None:
+            self.exit_time[visitor] = now
+            return
+        here = counter_node(self.plan.agency_ids[s["station"][step]], server)
         if s["leg"][step] == 0 and target >= 0 and self.plan.agencies[target].open_today:
             if self.kiosk is not None:
                 self._later(
@@ -486,7 +645,7 @@ class _Day:
                     ),
                 )
             else:
-                self._ticket(visitor, target, 1, now, now, here)
+                self._ticket_and_queue(visitor, target, 1, now, now, here)
             return
         self._leave(visitor, here, now)
 
@@ -494,7 +653,8 @@ class _Day:
     def run(self, replication: int) -> DayRecords:
         self.env.process(self._arrivals())
         self.env.run()
-        steps = {name: np.asarray(values) for name, values in self.steps.items()}
+        used = self.n_steps
+        steps = {name: np.asarray(values[:used]) for name, values in self.steps.items()}
         for name in ("visitor", "station", "leg", "outcome", "counter"):
             steps[name] = steps[name].astype(np.int64).reshape(-1)
         steps["priority"] = steps["priority"].astype(bool).reshape(-1)
