@@ -80,13 +80,20 @@ def agencies() -> list[dict[str, Any]]:
 
 
 def scenario(
-    *, name: str, description: str, weekday: str, day_type: str, friday: bool = False
+    *,
+    name: str,
+    description: str,
+    weekday: str,
+    day_type: str,
+    friday: bool = False,
+    layout: str = "korpri-central",
 ) -> dict[str, Any]:
     """One default scenario as a plain mapping ready for YAML."""
     profile = FRIDAY_PROFILE if friday else MON_THU_PROFILE
     return {
         "name": name,
         "description": description,
+        "layout": f"../layouts/{layout}.geojson",
         "day": {
             "weekday": weekday,
             "type": day_type,
@@ -139,6 +146,25 @@ DEFAULTS = {
         description="23 candidate agencies on the first Tuesday after Lebaran (x2.5 visitors).",
         weekday="tue",
         day_type="post-holiday-surge",
+    ),
+    "monday-clusters.yaml": scenario(
+        name="MPP Purbalingga - Monday, clustered layout",
+        description=(
+            "Monday on the illustrative Korpri layout with agencies clustered by theme around "
+            "several smaller waiting zones."
+        ),
+        weekday="mon",
+        day_type="monday",
+        layout="korpri-clusters",
+    ),
+    "monday-compact.yaml": scenario(
+        name="MPP Purbalingga - Monday, compact layout",
+        description=(
+            "Monday on the illustrative Korpri layout with more counter slots and less seating."
+        ),
+        weekday="mon",
+        day_type="monday",
+        layout="korpri-compact",
     ),
     "friday.yaml": scenario(
         name="MPP Purbalingga - Friday",

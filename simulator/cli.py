@@ -7,6 +7,7 @@ expected, with exit status 2 (1 for a floor-plan check that found errors); never
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -150,13 +151,92 @@ def _register_floorplan_commands() -> None:
     @floorplan_app.command("show")
     def floorplan_show(
         plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
-        out: Annotated[Path, typer.Option("--out", help="PNG file to write.")],
+        out: Annotated[Path, typer.Option("--out", help="Picture to write (PNG, SVG or PDF).")],
         scenario: Annotated[
-            Path | None, typer.Option("--scenario", help="Colour counters by its p90 wait.")
+            Path | None,
+            typer.Option("--scenario", help="Place its agencies and colour counters by results."),
         ] = None,
+        metric: Annotated[
+            str, typer.Option(help="Result to colour by: p90 (wait, minutes) or utilisation.")
+        ] = "p90",
+        route_to: Annotated[
+            str | None, typer.Option("--route-to", help="Also draw the route to this slot.")
+        ] = None,
+        route_from: Annotated[
+            str, typer.Option("--route-from", help="Start of the route: entrance, kiosk, info.")
+        ] = "entrance",
     ) -> None:
-        """Draw the floor plan (optionally coloured by a scenario's results) to a PNG."""
-        raise typer.Exit(commands.show_command(plan, out, scenario))
+        """Draw the floor plan, optionally with a scenario's results and a walking route."""
+        if scenario is None and route_to is None:
+            raise typer.Exit(commands.show_command(plan, out))
+        raise typer.Exit(_show_with_results(plan, out, scenario, metric, route_to, route_from))
+
+
+def _show_with_results(
+    plan_path: Path,
+    out: Path,
+    scenario_path: Path | None,
+    metric: str,
+    route_to: str | None,
+    route_from: str,
+) -> int:
+    """Draw ``plan_path`` with counters coloured by a scenario's simulated results."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from simulator.experiment import run_experiment
+    from simulator.floorplan import compile_site, draw_plan, find_route, load_plan
+    from simulator.plan import compile_plan
+    from simulator.scenario import load_scenario
+
+    columns = {"p90": ("wait_p90_min", "p90 wait (min)"), "utilisation": ("utilisation", "")}
+    if metric not in columns:
+        raise SimulatorError(f"--metric {metric!r}: expected one of {', '.join(columns)}")
+    floor = load_plan(plan_path)
+    site = None
+    values: dict[str, float] | None = None
+    column, label = columns[metric]
+    if scenario_path is not None:
+        scenario = load_scenario(scenario_path)
+        site = compile_site(
+            floor,
+            counters={a.id: a.counters for a in scenario.agencies},
+            slots={a.id: a.slots for a in scenario.agencies if a.slots} or None,
+            name=plan_path.stem,
+        )
+        result = run_experiment(
+            compile_plan(scenario, site=site),
+            seed=scenario.run.seed,
+            replications=scenario.run.replications,
+        )
+        by_agency = result.summary.set_index("agency")[column]
+        values = {
+            slot: float(by_agency[agency])
+            for agency, slots in site.agency_slots.items()
+            for slot in slots
+            if agency in by_agency.index
+        }
+        label = label or "utilisation"
+    route = None
+    if route_to is not None:
+        distance, route = find_route(floor, route_to, route_from)
+        if not route:
+            raise SimulatorError(f"no walking route from {route_from} to slot {route_to!r}")
+        typer.echo(f"route {route_from} -> {route_to}: {distance:.1f} m")
+    figure = draw_plan(
+        floor,
+        site=site,
+        route=route,
+        counter_values=values,
+        value_label=label,
+        title=floor.name,
+    )
+    try:
+        figure.savefig(out, dpi=120)
+    except (OSError, ValueError) as exc:
+        raise SimulatorError(f"cannot write picture {out}: {exc}") from None
+    typer.echo(f"wrote {out}")
+    return 0
 
 
 _register_floorplan_commands()
@@ -178,6 +258,18 @@ def main(argv: list[str] | None = None) -> int:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         typer.echo(f"error: {message}", err=True)
         return 2
+    except MemoryError:
+        typer.echo("error: out of memory; try fewer replications or a smaller input", err=True)
+        return 2
+    except Exception as exc:
+        if os.environ.get("MPP_SIM_DEBUG"):
+            raise
+        typer.echo(
+            f"error: internal error ({type(exc).__name__}: {exc}); please report it "
+            "with the input files (set MPP_SIM_DEBUG=1 for details)",
+            err=True,
+        )
+        return 3
     return int(status) if isinstance(status, int) else 0
 
 
