@@ -70,6 +70,29 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_DISTRIBUTION_KINDS = (
+    "exponential",
+    "lognormal",
+    "gamma",
+    "triangular",
+    "uniform",
+    "fixed",
+    "empirical",
+    "mixture",
+)
+_DISTRIBUTION_FIELDS = {"service", "patience", "time"}
+
+
+class _FieldProblem(ValueError):
+    """A cross-field problem located at a sub-field (e.g. ``("transfers", 0, "to")``).
+
+    Raised inside model validators so the error message names the exact field, not just the
+    model that checked it.
+    """
+
+    def __init__(self, loc: tuple[int | str, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
 
 
 def _parse_clock(value: Any) -> float:
@@ -133,19 +156,21 @@ class Hours(_Strict):
         ]
         for (name_a, a), (name_b, b) in itertools.pairwise(order):
             if b < a:
-                raise ValueError(
+                raise _FieldProblem(
+                    (name_b,),
                     f"{name_b} {format_clock(b)} is before {name_a} {format_clock(a)}; "
-                    "expected tickets_open <= service_start <= last_ticket <= closing"
+                    "expected tickets_open <= service_start <= last_ticket <= closing",
                 )
         if self.closing <= self.service_start:
-            raise ValueError(
+            raise _FieldProblem(
+                ("closing",),
                 f"closing {format_clock(self.closing)} must be after service_start "
-                f"{format_clock(self.service_start)}"
+                f"{format_clock(self.service_start)}",
             )
         spans = sorted((b.start, b.end) for b in self.breaks)
         for (_s1, e1), (s2, _) in itertools.pairwise(spans):
             if s2 < e1:
-                raise ValueError(f"breaks overlap at {format_clock(s2)}")
+                raise _FieldProblem(("breaks",), f"breaks overlap at {format_clock(s2)}")
         return self
 
 
@@ -188,11 +213,15 @@ class Demand(_Strict):
     def _profile(self) -> Self:
         total = sum(b.share for b in self.arrival_profile)
         if abs(total - 1.0) > 1e-3:
-            raise ValueError(f"arrival_profile shares must sum to 1, got {total:.4g}")
+            raise _FieldProblem(
+                ("arrival_profile",), f"arrival_profile shares must sum to 1, got {total:.4g}"
+            )
         spans = sorted((b.start, b.end) for b in self.arrival_profile)
         for (_, e1), (s2, _) in itertools.pairwise(spans):
             if s2 < e1:
-                raise ValueError(f"arrival_profile bins overlap at {format_clock(s2)}")
+                raise _FieldProblem(
+                    ("arrival_profile",), f"arrival_profile bins overlap at {format_clock(s2)}"
+                )
         return self
 
 
@@ -235,14 +264,22 @@ class Agency(_Strict):
     @model_validator(mode="after")
     def _one_volume_one_service(self) -> Self:
         if (self.share is None) == (self.visitors_per_day is None):
-            raise ValueError(f"agency {self.id!r}: give exactly one of share or visitors_per_day")
+            found = "neither" if self.share is None else "both"
+            raise ValueError(
+                f"agency {self.id!r}: give exactly one of share or visitors_per_day, got {found}"
+            )
         if (self.service is None) == (self.services is None):
+            found = "neither" if self.service is None else "both"
             raise ValueError(
                 f"agency {self.id!r}: give exactly one of service (a distribution) or "
-                "services (a mix of services with shares)"
+                f"services (a mix of services with shares), got {found}"
             )
         if self.services is not None:
-            Mixture(components=self.services)
+            try:
+                Mixture(components=self.services)
+            except ValidationError as exc:
+                message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+                raise _FieldProblem(("services",), message) from None
         return self
 
     @property
@@ -342,42 +379,54 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
         if self.day.type not in self.demand.day_types:
-            raise ValueError(
-                f"day.type {self.day.type!r} is not one of demand.day_types "
-                f"{sorted(self.demand.day_types)}"
+            raise _FieldProblem(
+                ("day", "type"),
+                f"day type {self.day.type!r} is not one of demand.day_types "
+                f"{sorted(self.demand.day_types)}",
             )
         ids = [a.id for a in self.agencies]
-        seen: set[str] = set()
-        for agency_id in ids:
+        seen: dict[str, int] = {}
+        for i, agency_id in enumerate(ids):
             if agency_id in seen:
-                raise ValueError(f"agency id {agency_id!r} appears twice")
-            seen.add(agency_id)
+                raise _FieldProblem(
+                    ("agencies", i, "id"),
+                    f"agency id {agency_id!r} appears twice (also agencies[{seen[agency_id]}])",
+                )
+            seen[agency_id] = i
         shares = [a.share for a in self.agencies if a.share is not None]
         if shares and abs(sum(shares) - 1.0) > 1e-3:
-            raise ValueError(
+            raise _FieldProblem(
+                ("agencies",),
                 f"agency shares of visitors must sum to 1, got {sum(shares):.4g} "
-                f"over {len(shares)} agencies"
+                f"over {len(shares)} agencies",
             )
         outgoing: dict[str, float] = {}
         for i, transfer in enumerate(self.transfers):
             for end, agency_id in (("from", transfer.from_), ("to", transfer.to)):
                 if agency_id not in seen:
-                    raise ValueError(
-                        f"transfers[{i}].{end}: unknown agency {agency_id!r}; "
-                        f"known agencies: {', '.join(ids[:30])}"
+                    raise _FieldProblem(
+                        ("transfers", i, end),
+                        f"unknown agency {agency_id!r}; known agencies: {', '.join(ids[:30])}",
                     )
             if transfer.from_ == transfer.to:
-                raise ValueError(f"transfers[{i}]: an agency cannot transfer to itself")
+                raise _FieldProblem(
+                    ("transfers", i, "to"),
+                    f"agency {transfer.to!r} cannot transfer to itself",
+                )
             outgoing[transfer.from_] = outgoing.get(transfer.from_, 0.0) + transfer.share
         for agency_id, total in outgoing.items():
             if total > 1 + 1e-9:
-                raise ValueError(f"transfers from {agency_id!r} add up to {total:g}, more than 1")
+                raise _FieldProblem(
+                    ("transfers",),
+                    f"transfer shares from {agency_id!r} add up to {total:g}, more than 1",
+                )
         slots: dict[str, str] = {}
-        for agency in self.agencies:
+        for i, agency in enumerate(self.agencies):
             for slot in agency.slots or []:
                 if slot in slots:
-                    raise ValueError(
-                        f"slot {slot!r} given to both {slots[slot]!r} and {agency.id!r}"
+                    raise _FieldProblem(
+                        ("agencies", i, "slots"),
+                        f"slot {slot!r} given to both {slots[slot]!r} and {agency.id!r}",
                     )
                 slots[slot] = agency.id
         return self
@@ -405,13 +454,13 @@ class Scenario(_Strict):
         if not kept:
             raise ScenarioError("at least one agency must take part", field="agencies")
         share_total = sum(a.share for a in kept if a.share is not None)
-        data = self.model_dump(by_alias=True, exclude_none=True)
+        data = _plain_data(self)
         data["agencies"] = [
-            a.model_dump(by_alias=True, exclude_none=True)
-            | ({"share": a.share / share_total} if a.share is not None else {})
-            for a in kept
+            a | ({"share": a["share"] / share_total} if "share" in a else {})
+            for a in data["agencies"]
+            if a["id"] in keep
         ]
-        if any(a.share is not None for a in self.agencies):
+        if share_total > 0:
             data["demand"]["visitors_per_day"] = self.demand.visitors_per_day * share_total
         data["transfers"] = [
             t for t in data.get("transfers", []) if t["from"] in keep and t["to"] in keep
@@ -420,7 +469,26 @@ class Scenario(_Strict):
 
 
 class _ScenarioYamlLoader(yaml.SafeLoader):
-    """Safe YAML loader that keeps ``12:00`` a string (YAML 1.1 reads it as base-60 720)."""
+    """Safe YAML loader that keeps ``12:00`` a string (YAML 1.1 reads it as base-60 720) and
+    rejects a key written twice in one mapping (plain PyYAML silently keeps the last one)."""
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[tuple[str, str], int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue
+                key = (key_node.tag, key_node.value)
+                if key in first_line:
+                    raise yaml.constructor.ConstructorError(
+                        None,
+                        None,
+                        f"key {key_node.value!r} appears twice in one mapping "
+                        f"(first on line {first_line[key]})",
+                        key_node.start_mark,
+                    )
+                first_line[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
 
 _ScenarioYamlLoader.yaml_implicit_resolvers = {
@@ -472,7 +540,10 @@ def _read_yaml(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        raise ScenarioError(f"not valid YAML at {where}: {exc.problem}", file=source) from None
+        context = f" ({exc.context})" if exc.context else ""
+        raise ScenarioError(
+            f"not valid YAML at {where}: {exc.problem}{context}", file=source
+        ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", file=source) from None
     except RecursionError:
@@ -492,16 +563,7 @@ def _field_path(loc: tuple[int | str, ...], data: Any) -> str:
             if agency_id and isinstance(agency_id, str):
                 label = f"[{item}] ({agency_id})"
             parts.append(label)
-        elif item in {
-            "exponential",
-            "lognormal",
-            "gamma",
-            "triangular",
-            "uniform",
-            "fixed",
-            "empirical",
-            "mixture",
-        } or str(item).startswith("function-"):
+        elif item in _DISTRIBUTION_KINDS or str(item).startswith("function-"):
             continue
         else:
             parts.append(("." if parts else "") + str(item))
@@ -520,13 +582,30 @@ def _short(value: Any) -> str:
 def _explain(error: ValidationError, data: Any, source: str) -> ScenarioError:
     problems = error.errors(include_url=False)
     first = problems[0]
-    field = _field_path(tuple(first["loc"]), data)
+    loc = tuple(first["loc"])
+    context = first.get("ctx") or {}
+    if isinstance(context.get("error"), _FieldProblem):
+        loc += context["error"].loc
+    field = _field_path(loc, data)
     message = str(first["msg"]).removeprefix("Value error, ")
     kind = first["type"]
+    kinds = ", ".join(_DISTRIBUTION_KINDS)
+    is_distribution = bool(loc) and loc[-1] in _DISTRIBUTION_FIELDS
     if kind == "extra_forbidden":
         message = "unknown key; check its spelling against docs/scenarios.md"
     elif kind == "missing":
         message = "required but missing"
+    elif kind == "union_tag_invalid":
+        message = f"unknown distribution kind {context.get('tag')!r}; expected one of {kinds}"
+    elif kind == "union_tag_not_found":
+        message = f"a distribution needs 'kind:', one of {kinds}"
+    elif kind in {"model_attributes_type", "model_type", "dict_type"}:
+        expected = (
+            "a distribution mapping such as {kind: lognormal, median_min: 7, cv: 0.6}"
+            if is_distribution
+            else "a mapping of fields (key: value lines)"
+        )
+        message = f"got {_short(first.get('input'))}: expected {expected}"
     elif "input" in first and kind not in {"value_error", "assertion_error"}:
         message = f"got {_short(first['input'])}: {message}"
     more = len(problems) - 1
@@ -556,6 +635,8 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; a relative ``layout`` is resolved against its folder."""
     path = Path(path)
     source = str(path)
+    if path.is_dir():
+        raise ScenarioError("is a folder; expected a scenario YAML file", file=source)
     if not path.is_file():
         raise ScenarioError("no such file", file=source)
     size = path.stat().st_size
@@ -568,8 +649,10 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
         raise ScenarioError(
-            f"not UTF-8 text (byte {exc.start} is 0x{raw[exc.start]:02x}); save it as UTF-8",
+            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} on line {line} (offset {exc.start}); "
+            "save the file as UTF-8",
             file=source,
         ) from None
     if "\x00" in text:
@@ -583,11 +666,16 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text that :func:`load_scenario` reads back to the same scenario."""
+    return yaml.safe_dump(_plain_data(scenario), sort_keys=False, allow_unicode=True)
+
+
+def _plain_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as the plain data of a file (clock times as ``HH:MM``), valid input again."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["day"]["hours"] = _clock_fields(data["day"]["hours"])
     profile = data["demand"]["arrival_profile"]
     data["demand"]["arrival_profile"] = [_clock_fields(b) for b in profile]
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return data
 
 
 def _clock_fields(mapping: dict[str, Any]) -> dict[str, Any]:
