@@ -32,6 +32,7 @@ from simulator.distributions import DistributionSpec, Exponential, Mixture, Mixt
 from simulator.errors import ScenarioError
 
 __all__ = [
+    "LAYOUT_SUFFIXES",
     "MAX_AGENCIES",
     "MAX_COUNTERS_PER_AGENCY",
     "MAX_REPLICATIONS",
@@ -65,6 +66,8 @@ MAX_AGENCIES = 60
 MAX_COUNTERS_PER_AGENCY = 50
 MAX_REPLICATIONS = 1_000
 MAX_YAML_NODES = 200_000
+LAYOUT_SUFFIXES = (".dxf", ".geojson", ".json")
+"""A scenario's ``layout`` must end in one of these (so a path to any other file is refused)."""
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -376,6 +379,16 @@ class Scenario(_Strict):
     target: Target = Target()
     run: RunSettings = RunSettings()
 
+    @field_validator("layout")
+    @classmethod
+    def _layout_is_a_plan(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().endswith(LAYOUT_SUFFIXES):
+            raise ValueError(
+                f"layout {value!r} is not a floor-plan file; expected a path ending in "
+                f"{', '.join(LAYOUT_SUFFIXES)}"
+            )
+        return value
+
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
         if self.day.type not in self.demand.day_types:
@@ -490,6 +503,19 @@ class _ScenarioYamlLoader(yaml.SafeLoader):
                 first_line[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """As PyYAML's, but a value its constructors cannot convert (a 5000-digit integer, the
+        date 2024-13-45) becomes a YAML error at that value's line, not a bare ValueError."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, OverflowError) as exc:
+            text = node.value if isinstance(node, yaml.ScalarNode) else node.tag
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            reason = str(exc).split(";")[0]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read the value {shown!r} ({reason})", node.start_mark
+            ) from None
+
 
 _ScenarioYamlLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
@@ -575,7 +601,10 @@ def _field_path(loc: tuple[int | str, ...], data: Any) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an integer longer than Python converts to text (4300 digits)
+        return "a number too long to print"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
