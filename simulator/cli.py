@@ -122,6 +122,222 @@ def run(
             typer.echo(f"results written to {out}")
 
 
+class ExecutorChoice(StrEnum):
+    """Where sweep runs execute."""
+
+    local = "local"
+    dask = "dask"
+
+
+@app.command("compare")
+def compare(
+    scenario_files: Annotated[
+        list[Path], typer.Argument(metavar="A B [C ...]", help="Scenario YAMLs; A is the base.")
+    ],
+    replications: Annotated[
+        int | None, typer.Option(min=2, max=1000, help="Replications (default: A's).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Random seed (default: A's).")] = None,
+    jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
+    all_rows: Annotated[
+        bool, typer.Option("--all", help="Show every agency row, not only significant ones.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Paired comparison of scenarios against the first under common random numbers."""
+    from simulator import __version__
+    from simulator.compare import comparison_table, paired_differences, run_paired
+    from simulator.executors import make_executor
+    from simulator.output import file_sha256
+    from simulator.plan import prepare_plan
+    from simulator.scenario import load_scenario
+
+    if len(scenario_files) < 2:
+        raise SimulatorError(
+            f"compare needs at least two scenario files, got {len(scenario_files)}"
+        )
+    scenarios = [load_scenario(f) for f in scenario_files]
+    plans = [prepare_plan(s) for s in scenarios]
+    reps = replications if replications is not None else max(2, scenarios[0].run.replications)
+    chosen_seed = seed if seed is not None else scenarios[0].run.seed
+    bar = _progress_bar(reps * len(plans), quiet=as_json, label="simulating")
+    with make_executor("local", jobs=jobs) as executor:
+        results = run_paired(
+            plans,
+            seed=chosen_seed,
+            replications=reps,
+            executor=executor,
+            progress=(lambda done, total: bar.update(1)) if bar is not None else None,
+        )
+    if bar is not None:
+        bar.close()
+    base = results[0]
+    tables = [paired_differences(base, other) for other in results[1:]]
+    if as_json:
+        records = [
+            {
+                "file": str(f),
+                "scenario": s.name,
+                "scenario_sha256": file_sha256(f),
+            }
+            for f, s in zip(scenario_files, scenarios, strict=True)
+        ]
+        data = {
+            "version": __version__,
+            "seed": chosen_seed,
+            "replications": reps,
+            "a": records[0],
+            "comparisons": [
+                {
+                    "b": record,
+                    "rows": json.loads(table.to_json(orient="records", double_precision=10)),
+                }
+                for record, table in zip(records[1:], tables, strict=True)
+            ],
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    for f, table in zip(scenario_files[1:], tables, strict=True):
+        typer.echo(
+            f"A = {scenario_files[0]}, B = {f}: {reps} paired replications, seed {chosen_seed}"
+        )
+        typer.echo(
+            comparison_table(table, name_a=scenario_files[0].stem, name_b=f.stem, all_rows=all_rows)
+        )
+        typer.echo("")
+    typer.echo("B - A with its 95% confidence interval; verdicts know whether lower is better")
+
+
+@app.command("sweep")
+def sweep(
+    sweep_file: Annotated[Path, typer.Argument(metavar="SWEEP", help="Sweep YAML file.")],
+    jobs: Annotated[
+        int | None, typer.Option(min=1, max=256, help="Worker processes (default: all CPUs).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: sweep-results/<name>).")
+    ] = None,
+    executor_kind: Annotated[
+        ExecutorChoice, typer.Option("--executor", help="local processes or a dask cluster.")
+    ] = ExecutorChoice.local,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+    ] = None,
+    precision: Annotated[
+        float | None,
+        typer.Option(help="Add replications until the overall p90's 95% half-width < H min."),
+    ] = None,
+    max_replications: Annotated[
+        int, typer.Option(min=1, max=1000, help="Ceiling on replications with --precision.")
+    ] = 200,
+) -> None:
+    """Run every variant of a sweep file in parallel; finished runs are kept and reused."""
+    import os
+
+    from simulator.executors import make_executor
+    from simulator.sweep import PRECISION_KPI, load_sweep, run_sweep
+
+    spec = load_sweep(sweep_file)
+    target = out if out is not None else Path("sweep-results") / sweep_file.stem
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    bar = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, desc="sweep", unit="run", file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+    with make_executor(executor_kind.value, jobs=workers, scheduler=scheduler) as executor:
+        result = run_sweep(
+            spec,
+            out=target,
+            executor=executor,
+            precision=precision,
+            max_replications=max_replications,
+            progress=progress,
+        )
+    if bar is not None:
+        bar.close()
+    counts = sorted(set(result.replications.values()))
+    reps = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+    typer.echo(
+        f"{spec.name}: {len(result.replications)} variants x {reps} replications, "
+        f"seed {spec.seed}: {result.ran} runs simulated, {result.reused} reused from "
+        f"{target / 'runs'}"
+    )
+    overall = result.summary[result.summary["agency"] == "overall"]
+    columns = list(result.summary.columns)
+    param_columns = columns[1 : columns.index("agency")]
+    lines = []
+    for _, row in overall.head(40).iterrows():
+        variant = str(row["variant"])
+        params = ", ".join(f"{p}={row[p]}" for p in param_columns)
+        lines.append(
+            f"  {variant}  p90 {row[PRECISION_KPI]:6.1f} ± {row[PRECISION_KPI + '_ci']:4.1f} min"
+            f"  ({int(row['replications'])} reps)  {params}"
+        )
+    typer.echo("overall p90 wait per variant (95% CI):")
+    typer.echo("\n".join(lines))
+    if len(overall) > 40:
+        typer.echo(f"  ... {len(overall) - 40} more in {target / 'summary.csv'}")
+    if precision is not None:
+        short = [v for v, h in result.half_widths.items() if not h < precision]
+        typer.echo(
+            f"precision: half-width < {precision:g} min reached by "
+            f"{len(result.half_widths) - len(short)} of {len(result.half_widths)} variants"
+            + (f"; not within {max_replications} replications: {', '.join(short)}" if short else "")
+        )
+    typer.echo(f"results written to {target}")
+
+
+@app.command("optimize")
+def optimize(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML.")],
+    target_p90: Annotated[float, typer.Option("--target-p90", help="Target p90 wait in minutes.")],
+    slots: Annotated[
+        int | None, typer.Option(min=1, help="Counter slots (default: the floor plan's).")
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option(min=2, max=1000, help="Replications (default: scenario's).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: scenario's).")
+    ] = None,
+    jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Fewest counters per agency meeting a p90 wait target, within the floor plan's slots."""
+    from simulator.executors import make_executor
+    from simulator.optimize import optimise_counters
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(scenario_file)
+
+    def progress(message: str) -> None:
+        if not as_json:
+            typer.echo(message, err=True)
+
+    with make_executor("local", jobs=jobs) as executor:
+        result = optimise_counters(
+            scenario,
+            target_p90_min=target_p90,
+            slots=slots,
+            replications=replications,
+            seed=seed,
+            executor=executor,
+            progress=progress,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    typer.echo(result.to_text())
+
+
 def _register_floorplan_commands() -> None:
     try:
         from simulator.floorplan import commands

@@ -1,0 +1,188 @@
+"""Where replications run: here, in a local process pool, or on a dask.distributed cluster.
+
+Every backend offers one operation, :meth:`Executor.map_unordered`: apply a picklable top-level
+function to a list of items and yield ``(index, result)`` pairs as they finish, in whatever order
+they finish. Callers store or combine results by index, never by arrival order, so nothing they
+compute depends on the backend or on how many workers share the work (each replication draws
+from its own named random streams).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Literal, TypeVar
+
+from simulator.errors import SimulatorError
+
+__all__ = [
+    "DaskExecutor",
+    "Executor",
+    "ExecutorKind",
+    "InlineExecutor",
+    "LocalExecutor",
+    "make_executor",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+ExecutorKind = Literal["local", "dask"]
+
+#: Tasks kept in flight per worker: enough to keep workers busy, few enough to stop quickly.
+_IN_FLIGHT_PER_WORKER = 4
+
+
+class Executor(ABC):
+    """Runs a function over items somewhere and hands back results as they finish."""
+
+    #: How many tasks can run at the same time.
+    workers: int = 1
+
+    @abstractmethod
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        """Yield ``(index, fn(items[index]))`` for every item, in completion order."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release workers and connections (idempotent)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class InlineExecutor(Executor):
+    """Runs everything in this process, in order (``--jobs 1``): no start-up cost at all."""
+
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        for index, item in enumerate(items):
+            yield index, fn(item)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is handled by the parent, which stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class LocalExecutor(Executor):
+    """A pool of ``jobs`` worker processes on this machine."""
+
+    def __init__(self, *, jobs: int) -> None:
+        if jobs < 1:
+            raise SimulatorError(f"--jobs must be at least 1, got {jobs}")
+        self.workers = jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _get_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_sigint)
+        return self._pool
+
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        pool = self._get_pool()
+        pending: dict[Future[R], int] = {}
+        next_item = 0
+        limit = self.workers * _IN_FLIGHT_PER_WORKER
+        try:
+            while next_item < len(items) or pending:
+                while next_item < len(items) and len(pending) < limit:
+                    pending[pool.submit(fn, items[next_item])] = next_item
+                    next_item += 1
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=pending.__getitem__):
+                    yield pending.pop(future), future.result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _worker_version() -> str:
+    from simulator import __version__
+
+    return __version__
+
+
+class DaskExecutor(Executor):
+    """Tasks on a dask.distributed cluster reached at ``address`` (e.g. ``tcp://host:8786``).
+
+    Every worker must run the same mpp-sim version as this process; that is checked on connect,
+    because a different engine would give different numbers under the same seed.
+    """
+
+    def __init__(self, *, address: str, timeout_s: float = 20.0) -> None:
+        from distributed import Client
+
+        from simulator import __version__
+
+        try:
+            self._client = Client(address, timeout=f"{timeout_s}s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise SimulatorError(
+                f"cannot reach the dask scheduler at {address!r}: {exc}; expected the address "
+                "of a running scheduler, e.g. tcp://127.0.0.1:8786"
+            ) from None
+        try:
+            versions = self._client.run(_worker_version)
+        except Exception as exc:
+            self._client.close()
+            raise SimulatorError(
+                f"dask workers at {address!r} cannot import the simulator: {exc}"
+            ) from None
+        wrong = {w: v for w, v in versions.items() if v != __version__}
+        if wrong:
+            self._client.close()
+            raise SimulatorError(
+                f"dask workers run mpp-sim {sorted(set(wrong.values()))}, this is {__version__}; "
+                "install the same version everywhere"
+            )
+        self.workers = max(1, sum(self._client.nthreads().values()))
+        self._prefix = f"mpp-{os.getpid()}-{id(self)}"
+        self._batch = 0
+
+    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+        from distributed import as_completed
+
+        self._batch += 1
+        futures = [
+            self._client.submit(fn, item, key=f"{self._prefix}-{self._batch}-{i}", pure=False)
+            for i, item in enumerate(items)
+        ]
+        index = {future.key: i for i, future in enumerate(futures)}
+        try:
+            for future in as_completed(futures, loop=self._client.loop):
+                yield index[future.key], future.result()
+        finally:
+            self._client.cancel([f for f in futures if not f.done()])
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def make_executor(
+    kind: ExecutorKind = "local", *, jobs: int = 1, scheduler: str | None = None
+) -> Executor:
+    """The executor for the CLI options ``--executor``, ``--jobs`` and ``--scheduler``."""
+    if kind == "local":
+        if scheduler is not None:
+            raise SimulatorError("--scheduler is only used with --executor dask")
+        return InlineExecutor() if jobs == 1 else LocalExecutor(jobs=jobs)
+    if kind == "dask":
+        if not scheduler:
+            raise SimulatorError(
+                "--executor dask needs --scheduler ADDRESS, e.g. tcp://127.0.0.1:8786"
+            )
+        return DaskExecutor(address=scheduler)
+    raise SimulatorError(f"unknown executor {kind!r}; expected local or dask")

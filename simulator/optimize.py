@@ -1,0 +1,504 @@
+"""The counter optimiser: the fewest counters per agency that meet a p90 wait target.
+
+1. Start from Erlang C: for each agency open that day, the smallest number of counters with
+   P(wait <= target) >= 0.9 in M/M/c at its peak-hour arrival rate (plus visitors transferred
+   in) and its mean service time.
+2. Correct by simulation, all agencies at once: each simulated allocation tells every agency's
+   p90 at its own number of counters, because an agency's visitors draw from its own random
+   streams (common random numbers) and agencies barely interact (shared kiosks and transfers
+   only). An agency that misses the target probes one counter more in the next simulation; one
+   that meets it probes one fewer, until each agency knows the smallest count that meets the
+   target ("meets" means the upper end of the 95% confidence interval of its mean p90 is at or
+   below the target, so a fresh simulation with another seed meets it too).
+3. When the counters needed exceed the slots the floor plan has (or ``--slots``), counters are
+   taken away greedily where they cost least (visitors times minutes of p90 over the target),
+   and the agencies that then miss are reported.
+4. The final allocation is confirmed in one simulation of the whole hall (an agency that misses
+   there gets a counter more), and one more simulation with a counter more everywhere says what
+   one more counter would buy at each agency (paired p90 reduction, with its 95% interval).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulator import __version__
+from simulator.compare import run_paired
+from simulator.errors import SimulatorError
+from simulator.executors import Executor, InlineExecutor
+from simulator.metrics import OVERALL
+from simulator.plan import Plan, compile_plan, prepare_plan
+from simulator.queueing import erlang_c_servers_for_target
+from simulator.scenario import MAX_COUNTERS_PER_AGENCY, Scenario
+from simulator.stats import mean_ci
+from simulator.sweep import with_counters
+
+__all__ = [
+    "PLATEAU_MIN",
+    "TARGET_SHARE",
+    "AgencyResult",
+    "OptimizeResult",
+    "erlang_c_start",
+    "floor_plan_slots",
+    "optimise_counters",
+]
+
+#: p90 wait <= target means 90% of ticket holders are called within the target.
+TARGET_SHARE = 0.9
+_KPI = "wait_p90_min"
+_MAX_CONFIRM_ROUNDS = 5
+#: A counter that cuts an agency's mean p90 by less than this (minutes) buys nothing.
+PLATEAU_MIN = 0.1
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgencyResult:
+    """One agency in the optimiser's answer."""
+
+    agency: str
+    open_today: bool
+    current: int
+    erlang_c: int
+    counters: int
+    arrivals: float
+    p90_min: float
+    p90_ci: float
+    meets: bool
+    one_more_cuts_min: float
+    one_more_cuts_ci: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class OptimizeResult:
+    """The allocation found, how it does, and what it took."""
+
+    scenario: str
+    target_p90_min: float
+    slots: int | None
+    slots_from: str
+    walking: bool
+    feasible: bool
+    counters: dict[str, int]
+    agencies: tuple[AgencyResult, ...]
+    overall_p90_min: float
+    overall_p90_ci: float
+    overall_meets: bool
+    missing: tuple[str, ...]
+    simulations: int
+    seed: int
+    replications: int
+
+    @property
+    def total(self) -> int:
+        """Counters in the allocation."""
+        return sum(self.counters.values())
+
+    def to_text(self) -> str:
+        """The answer as a fixed-width table with a verdict line."""
+
+        def num(value: float, fmt: str = "{:.1f}") -> str:
+            return "-" if not math.isfinite(value) else fmt.format(value)
+
+        rows = [["agency", "now", "Erlang C", "best", "p90", "±", "meets", "+1 counter cuts p90"]]
+        for a in self.agencies:
+            rows.append(
+                [
+                    a.agency + ("" if a.open_today else " (closed)"),
+                    str(a.current),
+                    str(a.erlang_c),
+                    str(a.counters),
+                    num(a.p90_min),
+                    num(a.p90_ci),
+                    "yes" if a.meets else "NO",
+                    f"{num(a.one_more_cuts_min)} ± {num(a.one_more_cuts_ci)}",
+                ]
+            )
+        rows.append(
+            [
+                "overall",
+                str(sum(a.current for a in self.agencies)),
+                str(sum(a.erlang_c for a in self.agencies)),
+                str(self.total),
+                num(self.overall_p90_min),
+                num(self.overall_p90_ci),
+                "yes" if self.overall_meets else "NO",
+                "",
+            ]
+        )
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = []
+        for n, cells in enumerate(rows):
+            parts = [cells[0].ljust(widths[0])]
+            parts += [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+            lines.append("  ".join(parts).rstrip())
+            if n in (0, len(rows) - 2):
+                lines.append("-" * max(len(x) for x in lines))
+        slots = f"{self.slots} slots ({self.slots_from})" if self.slots else "no slot limit"
+        slots += ", confirmed on the floor plan" if self.walking else ", no walking"
+        head = (
+            f"{self.scenario}: target p90 <= {self.target_p90_min:g} min, {slots}, "
+            f"{self.replications} replications, seed {self.seed}, "
+            f"{self.simulations} simulations"
+        )
+        if self.feasible:
+            verdict = f"{self.total} counters meet the target at every agency and overall."
+        else:
+            verdict = (
+                f"No allocation within the slots meets the target; best found uses {self.total} "
+                f"counters and misses at: {', '.join(self.missing)}."
+            )
+        note = "p90 ± is the 95% half-width; 'meets' means the upper end is within the target"
+        return "\n".join([head, *lines, verdict, note])
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain data for ``--json`` (NaN as null)."""
+
+        def num(value: float) -> float | None:
+            return round(value, 4) if math.isfinite(value) else None
+
+        return {
+            "scenario": self.scenario,
+            "version": __version__,
+            "seed": self.seed,
+            "replications": self.replications,
+            "target_p90_min": self.target_p90_min,
+            "slots": self.slots,
+            "slots_from": self.slots_from,
+            "confirmed_on_floor_plan": self.walking,
+            "feasible": self.feasible,
+            "total_counters": self.total,
+            "current_total": sum(a.current for a in self.agencies),
+            "counters": self.counters,
+            "missing": list(self.missing),
+            "overall": {
+                "p90_min": num(self.overall_p90_min),
+                "p90_ci": num(self.overall_p90_ci),
+                "meets": self.overall_meets,
+            },
+            "agencies": [
+                {
+                    "id": a.agency,
+                    "open_today": a.open_today,
+                    "current": a.current,
+                    "erlang_c": a.erlang_c,
+                    "counters": a.counters,
+                    "arrivals": num(a.arrivals),
+                    "p90_min": num(a.p90_min),
+                    "p90_ci": num(a.p90_ci),
+                    "meets": a.meets,
+                    "one_more_counter_cuts_p90_min": num(a.one_more_cuts_min),
+                    "one_more_counter_cuts_ci": num(a.one_more_cuts_ci),
+                }
+                for a in self.agencies
+            ],
+            "simulations": self.simulations,
+        }
+
+
+def floor_plan_slots(scenario: Scenario) -> int | None:
+    """Counter slots drawn in the scenario's floor plan (``None`` without a layout)."""
+    if scenario.layout is None:
+        return None
+    from simulator.floorplan.load import load_plan
+
+    return len(load_plan(scenario.layout).counters)
+
+
+def erlang_c_start(plan: Plan, *, target_p90_min: float) -> dict[str, int]:
+    """Counters per agency from Erlang C at the peak-hour arrival rate (1 when closed)."""
+    peak = {a.id: float(a.rates_per_min.max()) if a.open_today else 0.0 for a in plan.agencies}
+    inflow = dict.fromkeys(peak, 0.0)
+    for agency in plan.agencies:
+        for target, share in agency.transfers:
+            inflow[plan.agencies[target].id] += peak[agency.id] * share
+    start = {}
+    for agency in plan.agencies:
+        rate = peak[agency.id] + inflow[agency.id]
+        if rate <= 0 or not agency.open_today:
+            start[agency.id] = 1
+            continue
+        servers = erlang_c_servers_for_target(
+            arrival_rate_per_min=rate,
+            service_mean_min=agency.service.mean,
+            target_wait_min=target_p90_min,
+            target_share=TARGET_SHARE,
+        )
+        start[agency.id] = min(MAX_COUNTERS_PER_AGENCY, max(1, servers))
+    return start
+
+
+class _Evaluator:
+    """Simulates allocations with one seed and remembers every agency's p90 per count."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        seed: int,
+        replications: int,
+        target: float,
+        executor: Executor,
+        progress: Progress | None,
+        walking: bool,
+    ) -> None:
+        self.scenario = scenario
+        self.walking = walking
+        self.seed = seed
+        self.replications = replications
+        self.target = target
+        self.executor = executor
+        self.progress = progress
+        self.known: dict[tuple[str, int], np.ndarray] = {}
+        self.arrivals: dict[str, float] = {}
+        self.simulations = 0
+        self.last_overall: np.ndarray = np.empty(0)
+
+    def run(self, allocation: Mapping[str, int], why: str) -> None:
+        scenario = with_counters(self.scenario, allocation)
+        plan = prepare_plan(scenario) if self.walking else compile_plan(scenario)
+        (result,) = run_paired(
+            [plan], seed=self.seed, replications=self.replications, executor=self.executor
+        )
+        self.simulations += 1
+        if self.progress is not None:
+            where = "on the floor plan" if self.walking else "queues only"
+            self.progress(f"{why}: {sum(allocation.values())} counters, {where}")
+        frame = result.per_replication.sort_values("replication")
+        for agency, group in frame.groupby("agency", sort=False):
+            values = group[_KPI].to_numpy(dtype=float)
+            if agency == OVERALL:
+                self.last_overall = values
+                continue
+            self.known[(str(agency), allocation[str(agency)])] = values
+            self.arrivals[str(agency)] = float(group["arrivals"].mean())
+
+    def stats(self, agency: str, counters: int) -> tuple[float, float]:
+        return mean_ci(self.known[(agency, counters)])
+
+    def meets(self, agency: str, counters: int) -> bool:
+        return _meets(self.known[(agency, counters)], self.target)
+
+    def excess(self, agency: str, counters: int) -> float:
+        """Visitors times minutes of mean p90 above the target (what missing costs)."""
+        mean, _ = self.stats(agency, counters)
+        over = max(0.0, mean - self.target) if math.isfinite(mean) else 0.0
+        return over * max(self.arrivals.get(agency, 0.0), 1.0)
+
+
+def _search(ev: _Evaluator, start: dict[str, int], fixed: set[str]) -> dict[str, int]:
+    """Smallest count meeting the target for every agency.
+
+    An agency that cannot meet it stops where one more counter no longer cuts its p90 by
+    :data:`PLATEAU_MIN` (e.g. when its p90 is set by visitors waiting for the doors to open).
+    """
+    low = dict.fromkeys(start, 0)
+    high: dict[str, int | None] = dict.fromkeys(start, None)
+    stuck: dict[str, int] = {}
+    probe = dict(start)
+    for agency in fixed:
+        high[agency] = start[agency]
+    while True:
+        ev.run(probe, "searching")
+        for agency, count in probe.items():
+            if agency in fixed or agency in stuck:
+                continue
+            if ev.meets(agency, count):
+                current = high[agency]
+                high[agency] = count if current is None else min(current, count)
+                continue
+            low[agency] = max(low[agency], count)
+            below = (agency, count - 1)
+            if high[agency] is None and below in ev.known:
+                cut = float(np.nanmean(ev.known[below] - ev.known[(agency, count)]))
+                if not cut >= PLATEAU_MIN:
+                    stuck[agency] = count - 1
+        nxt = {}
+        settled = True
+        for agency in probe:
+            hi = high[agency]
+            if agency in stuck:
+                nxt[agency] = stuck[agency]
+            elif hi is not None and (hi == 1 or low[agency] >= hi - 1):
+                nxt[agency] = hi
+            elif hi is None and low[agency] >= MAX_COUNTERS_PER_AGENCY:
+                nxt[agency] = MAX_COUNTERS_PER_AGENCY
+            else:
+                settled = False
+                nxt[agency] = low[agency] + 1 if hi is None else hi - 1
+        if settled:
+            return nxt
+        probe = nxt
+
+
+def _fit_slots(ev: _Evaluator, allocation: dict[str, int], slots: int) -> dict[str, int]:
+    """Take counters away where they cost least until the allocation fits the slots."""
+    allocation = dict(allocation)
+    while sum(allocation.values()) > slots:
+        unknown = {a: c - 1 for a, c in allocation.items() if c > 1 and (a, c - 1) not in ev.known}
+        if unknown:
+            ev.run(allocation | unknown, "fitting the slots")
+        candidates = [a for a, c in allocation.items() if c > 1]
+        cheapest = min(
+            candidates,
+            key=lambda a: (
+                ev.excess(a, allocation[a] - 1) - ev.excess(a, allocation[a]),
+                -allocation[a],
+                a,
+            ),
+        )
+        allocation[cheapest] -= 1
+    return allocation
+
+
+def optimise_counters(
+    scenario: Scenario,
+    *,
+    target_p90_min: float,
+    slots: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: Executor | None = None,
+    progress: Progress | None = None,
+) -> OptimizeResult:
+    """The counters per agency meeting ``target_p90_min`` (overall and at every agency) with
+    the fewest counters in total, within ``slots`` (default: the floor plan's counter slots;
+    no limit without a layout). Every simulation uses the same seed (common random numbers).
+
+    The search simulates queues without walking (faster, and a probe may need more counters
+    than the floor plan has slots); the allocation found is confirmed, and reported, in full
+    simulations on the floor plan. What one more counter buys is measured without walking.
+    """
+    if not math.isfinite(target_p90_min) or target_p90_min <= 0:
+        raise SimulatorError(
+            f"--target-p90 must be a positive number of minutes, got {target_p90_min}"
+        )
+    reps = replications if replications is not None else scenario.run.replications
+    if reps < 2:
+        raise SimulatorError(f"the optimiser needs at least 2 replications, got {reps}")
+    chosen_seed = seed if seed is not None else scenario.run.seed
+    plan_slots = floor_plan_slots(scenario)
+    slots_from = "--slots"
+    if slots is None:
+        slots = plan_slots
+        slots_from = f"floor plan {Path(scenario.layout).name}" if slots is not None else "none"
+    ids = [a.id for a in scenario.agencies]
+    if slots is not None and slots < len(ids):
+        raise SimulatorError(
+            f"{slots} counter slots ({slots_from}) cannot hold {len(ids)} agencies with at least "
+            "one counter each; expected at least as many slots as agencies"
+        )
+    plan = compile_plan(scenario)
+    start = erlang_c_start(plan, target_p90_min=target_p90_min)
+    closed = {a.id for a in plan.agencies if not a.open_today}
+
+    def evaluator(walking: bool) -> _Evaluator:
+        return _Evaluator(
+            scenario,
+            seed=chosen_seed,
+            replications=reps,
+            target=target_p90_min,
+            executor=executor if executor is not None else InlineExecutor(),
+            progress=progress,
+            walking=walking,
+        )
+
+    queues = evaluator(False)
+    allocation = _search(queues, start, closed)
+    if slots is not None and sum(allocation.values()) > slots:
+        allocation = _fit_slots(queues, allocation, slots)
+    full = evaluator(
+        scenario.layout is not None
+        and (plan_slots is None or sum(allocation.values()) <= plan_slots)
+    )
+    for _ in range(_MAX_CONFIRM_ROUNDS):
+        full.run(allocation, "confirming")
+        room = slots is None or sum(allocation.values()) < slots
+        growable = [a for a in ids if allocation[a] < MAX_COUNTERS_PER_AGENCY and a not in closed]
+        failing = [a for a in growable if not full.meets(a, allocation[a])]
+        if not failing and not _meets(full.last_overall, target_p90_min) and growable:
+            failing = [
+                max(
+                    growable,
+                    key=lambda a: (
+                        np.nan_to_num(full.stats(a, allocation[a])[0]) * full.arrivals.get(a, 0),
+                        a,
+                    ),
+                )
+            ]
+        if not room or not failing:
+            break
+        worst = max(failing, key=lambda a: (full.excess(a, allocation[a]), a))
+        allocation[worst] += 1
+        if full.walking and plan_slots is not None and sum(allocation.values()) > plan_slots:
+            allocation[worst] -= 1
+            break
+    overall = full.last_overall
+    overall_mean, overall_half = mean_ci(overall)
+    overall_meets = _meets(overall, target_p90_min)
+    confirmed = {a: full.known[(a, allocation[a])] for a in ids}
+    if any((a, c) not in queues.known for a, c in allocation.items()):
+        queues.run(allocation, "measuring one more counter")
+    more = {a: min(MAX_COUNTERS_PER_AGENCY, c + 1) for a, c in allocation.items()}
+    queues.run(more, "measuring one more counter")
+    agencies = []
+    for agency in scenario.agencies:
+        aid = agency.id
+        p90, p90_half = mean_ci(confirmed[aid])
+        if more[aid] > allocation[aid] and aid not in closed:
+            cut, cut_half = mean_ci(
+                queues.known[(aid, allocation[aid])] - queues.known[(aid, more[aid])]
+            )
+        else:
+            cut, cut_half = math.nan, math.nan
+        agencies.append(
+            AgencyResult(
+                agency=aid,
+                open_today=aid not in closed,
+                current=agency.counters,
+                erlang_c=start[aid],
+                counters=allocation[aid],
+                arrivals=full.arrivals.get(aid, 0.0),
+                p90_min=p90,
+                p90_ci=p90_half,
+                meets=_meets(confirmed[aid], target_p90_min),
+                one_more_cuts_min=cut,
+                one_more_cuts_ci=cut_half,
+            )
+        )
+    missing = tuple(a.agency for a in agencies if not a.meets)
+    if not overall_meets:
+        missing = (*missing, OVERALL)
+    return OptimizeResult(
+        scenario=scenario.name,
+        target_p90_min=target_p90_min,
+        slots=slots,
+        slots_from=slots_from,
+        walking=full.walking,
+        feasible=not missing,
+        counters=dict(allocation),
+        agencies=tuple(agencies),
+        overall_p90_min=overall_mean,
+        overall_p90_ci=overall_half,
+        overall_meets=overall_meets,
+        missing=missing,
+        simulations=queues.simulations + full.simulations,
+        seed=chosen_seed,
+        replications=reps,
+    )
+
+
+def _meets(values: np.ndarray, target: float) -> bool:
+    """Whether the upper end of the 95% interval of the mean p90 is within the target
+    (no waits at all count as meeting it)."""
+    mean, half = mean_ci(values)
+    if not math.isfinite(mean):
+        return True
+    return mean + (half if math.isfinite(half) else 0.0) <= target

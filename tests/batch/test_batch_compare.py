@@ -1,0 +1,76 @@
+"""Paired comparisons under common random numbers: exact zero for twins, clear verdicts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from simulator.cli import main
+from simulator.compare import (
+    VERDICT_B,
+    VERDICT_NONE,
+    paired_differences,
+    run_paired,
+)
+from simulator.errors import SimulatorError
+from simulator.executors import LocalExecutor
+from simulator.plan import compile_plan
+from simulator.sweep import with_counters
+
+
+def test_identical_scenarios_differ_by_exactly_zero(normal_day):
+    plan = compile_plan(normal_day)
+    twin = compile_plan(normal_day.model_copy(update={"name": "twin"}))
+    a, b = run_paired([plan, twin], seed=11, replications=4)
+    diff = paired_differences(a, b)
+    assert len(diff) == 6 * len(set(a.per_replication["agency"]))
+    finite = diff.dropna(subset=["diff"])
+    assert len(finite) > 0
+    assert (finite["diff"] == 0.0).all()
+    assert (finite["ci_low"] == 0.0).all() and (finite["ci_high"] == 0.0).all()
+    assert (diff["verdict"] == VERDICT_NONE).all()
+
+
+def test_one_more_counter_is_significantly_better_for_its_agency(normal_day):
+    base = compile_plan(normal_day)
+    more = compile_plan(with_counters(normal_day, {"disdukcapil": 6}))
+    with LocalExecutor(jobs=2) as executor:
+        a, b = run_paired([base, more], seed=5, replications=10, executor=executor)
+    diff = paired_differences(a, b).set_index(["agency", "kpi"])
+    for kpi in ("wait_mean_min", "wait_p90_min"):
+        row = diff.loc[("disdukcapil", kpi)]
+        assert row["verdict"] == VERDICT_B, row
+        assert row["ci_high"] < 0 < row["mean_a"]
+    # an agency without any change draws the same numbers: no difference at all
+    samsat = diff.loc[("samsat", "wait_p90_min")]
+    assert samsat["diff"] == 0.0 and samsat["verdict"] == VERDICT_NONE
+
+
+def test_results_with_different_seeds_are_not_paired(normal_day):
+    plan = compile_plan(normal_day)
+    (a,) = run_paired([plan], seed=1, replications=2)
+    (b,) = run_paired([plan], seed=2, replications=2)
+    with pytest.raises(SimulatorError, match="not paired"):
+        paired_differences(a, b)
+    with pytest.raises(SimulatorError, match="cannot compare KPI 'utilisation'"):
+        paired_differences(a, a, kpis=("utilisation",))
+
+
+def test_compare_command_json(normal_day, tmp_path, capsys, write_scenario):
+    first = write_scenario(normal_day, tmp_path / "a.yaml")
+    second = write_scenario(with_counters(normal_day, {"disdukcapil": 7}), tmp_path / "b.yaml")
+    third = write_scenario(normal_day, tmp_path / "c.yaml")
+    status = main(["compare", str(first), str(second), str(third), "--replications", "6", "--json"])
+    assert status == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["replications"] == 6 and len(data["comparisons"]) == 2
+    rows = {(r["agency"], r["kpi"]): r for r in data["comparisons"][0]["rows"]}
+    assert rows[("disdukcapil", "wait_p90_min")]["verdict"] == VERDICT_B
+    assert all(r["diff"] in (0, None) for r in data["comparisons"][1]["rows"])
+
+
+def test_compare_command_needs_two_scenarios(tmp_path, normal_day, capsys, write_scenario):
+    only = write_scenario(normal_day, tmp_path / "a.yaml")
+    assert main(["compare", str(only)]) == 2
+    assert "at least two scenario files" in capsys.readouterr().err
