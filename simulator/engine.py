@@ -146,15 +146,16 @@ class _Station:
         timeout = env.timeout
         while True:
             now = env.now
+            if self.door_next < n_door and door[self.door_next] <= now:
+                self._admit_due(now)
             if now < opens or has_breaks:
                 resume = schedule.resume_time(server, now)
                 if resume > now:
-                    if (high or low) and idle:
+                    # Off duty: hand the queue and the door over to a counter that is idle.
+                    if idle and (high or low or self.door_next < n_door):
                         idle.pop().succeed()
                     yield timeout(resume - now)
                     continue
-            if self.door_next < n_door and door[self.door_next] <= now:
-                self._admit_due(now)
             step = -1
             while high:
                 step = high.popleft()

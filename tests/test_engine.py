@@ -512,13 +512,6 @@ def test_counters_never_idle_while_visitors_wait_and_call_in_order(
         assert _invariant_violations(records, plan) == [], f"seed {seed}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "engine bug: with door arrivals (no front office) a counter can sit in the idle list "
-        "while staffed, if it went idle when the next arrival fell in a break it was off for"
-    ),
-)
 def test_counter_staffed_in_a_later_break_is_not_forgotten() -> None:
     """A break with nobody staffed, then one with a quarter staffed: counter 0 must serve."""
     breaks = [
