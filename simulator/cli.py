@@ -472,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except TyperException as exc:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if not message.strip():  # "no arguments": the help has been printed already
+            return 0
         typer.echo(f"error: {message}", err=True)
         return 2
     except MemoryError:

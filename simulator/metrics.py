@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.plan import Plan
+from simulator.plan import AgencyPlan, Plan
 from simulator.records import (
     OUTCOME_ABANDONED,
     OUTCOME_SERVED,
@@ -118,8 +118,18 @@ def _wait_row(waits: np.ndarray, called: np.ndarray, target: float) -> dict[str,
     }
 
 
-def _busy_inside(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> float:
-    return float(np.clip(np.minimum(end, hi) - np.maximum(start, lo), 0, None).sum())
+def _busy_staffed(
+    called: np.ndarray, end: np.ndarray, counter: np.ndarray, agency: AgencyPlan
+) -> float:
+    """Counter busy time inside each counter's staffed windows (overruns into breaks and
+    overtime are not capacity, so they are not counted as busy either)."""
+    busy = 0.0
+    for k in range(agency.counters):
+        mine = counter == k
+        start_k, end_k = called[mine], end[mine]
+        for lo, hi in agency.schedule.staffed_windows(k):
+            busy += float(np.clip(np.minimum(end_k, hi) - np.maximum(start_k, lo), 0, None).sum())
+    return busy
 
 
 def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
@@ -150,9 +160,8 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
         }
         row |= _wait_row(wait[holders], served[holders], plan.target_wait_min)
         done = (station == agency.index) & served
-        sched = agency.schedule
-        capacity = sched.staffed_minutes(agency.counters)
-        busy = _busy_inside(s["called"][done], s["end"][done], sched.start, sched.closing)
+        capacity = agency.schedule.staffed_minutes(agency.counters)
+        busy = _busy_staffed(s["called"][done], s["end"][done], s["counter"][done], agency)
         row["utilisation"] = busy / capacity if capacity > 0 and agency.open_today else math.nan
         queue, peak = step_average(s["queued"][holders], leave[holders], edges)
         row["queue_mean"] = float(queue[0])
@@ -173,11 +182,11 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     capacity = sum(a.schedule.staffed_minutes(a.counters) for a in plan.agencies if a.open_today)
     done = at_agency & served
     busy = sum(
-        _busy_inside(
+        _busy_staffed(
             s["called"][done & (station == a.index)],
             s["end"][done & (station == a.index)],
-            a.schedule.start,
-            a.schedule.closing,
+            s["counter"][done & (station == a.index)],
+            a,
         )
         for a in plan.agencies
     )

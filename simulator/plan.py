@@ -56,6 +56,24 @@ class CounterSchedule:
                 return end
         return now
 
+    def staffed_windows(self, counter: int) -> list[tuple[float, float]]:
+        """The periods between start and closing when ``counter`` is staffed."""
+        windows = [(self.start, self.closing)]
+        for begin, end, staffed in sorted(self.breaks):
+            if counter < staffed:
+                continue
+            split = []
+            for a, b in windows:
+                if end <= a or begin >= b:
+                    split.append((a, b))
+                    continue
+                if begin > a:
+                    split.append((a, begin))
+                if end < b:
+                    split.append((end, b))
+            windows = split
+        return windows
+
     def staffed_minutes(self, counters: int) -> float:
         """Counter-minutes staffed between start and closing (the capacity before overtime)."""
         total = counters * (self.closing - self.start)

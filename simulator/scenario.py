@@ -689,6 +689,12 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario = parse_scenario(_read_yaml(text, source), source=source)
     if scenario.layout is not None:
         layout = (path.parent / scenario.layout).resolve()
+        if not layout.is_file():
+            raise ScenarioError(
+                f"floor-plan file {scenario.layout!r} not found (looked for {layout})",
+                file=source,
+                field="layout",
+            )
         scenario = scenario.model_copy(update={"layout": str(layout)})
     return scenario
 

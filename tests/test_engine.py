@@ -523,3 +523,15 @@ def test_counter_staffed_in_a_later_break_is_not_forgotten() -> None:
         p for seed in range(40) for p in _invariant_violations(simulate_day(plan, seed=seed), plan)
     ]
     assert problems == []
+
+
+def test_utilisation_counts_only_staffed_time() -> None:
+    """Two counters, 25-minute services, a half-staffed break: services that run on into the
+    break are not counted as busy, so utilisation stays at or below 1."""
+    from simulator.metrics import agency_kpis
+
+    breaks = [{"start": "12:00", "end": "13:00", "staffed_share": 0.5}]
+    plan = _plan(_busy_day("door", breaks))
+    for seed in range(5):
+        kpis = agency_kpis(simulate_day(plan, seed=seed), plan)
+        assert (kpis["utilisation"].dropna() <= 1.0 + 1e-9).all()

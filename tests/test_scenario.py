@@ -596,13 +596,27 @@ def test_relative_layout_resolves_against_the_scenario_folder(tmp_path: Path) ->
     data["layout"] = "../layouts/hall.dxf"
     folder = tmp_path / "scenarios"
     folder.mkdir()
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts" / "hall.dxf").write_text("0\nEOF\n")
     scenario = load_scenario(_write(folder, data))
     assert Path(scenario.layout or "") == (tmp_path / "layouts" / "hall.dxf").resolve()
+
+
+def test_missing_layout_names_the_scenario_file_and_field(tmp_path: Path) -> None:
+    data = _minimal() | {"layout": "nowhere/hall.geojson"}
+    path = _write(tmp_path, data)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: layout: ")
+    assert "not found" in message
 
 
 def test_absolute_layout_is_kept(tmp_path: Path) -> None:
     data = _minimal()
     target = (tmp_path / "elsewhere" / "hall.geojson").resolve()
+    target.parent.mkdir()
+    target.write_text('{"type": "FeatureCollection", "features": []}')
     data["layout"] = str(target)
     scenario = load_scenario(_write(tmp_path, data))
     assert scenario.layout == str(target)
