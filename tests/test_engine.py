@@ -512,13 +512,22 @@ def test_counters_never_idle_while_visitors_wait_and_call_in_order(
         assert _invariant_violations(records, plan) == [], f"seed {seed}"
 
 
-def test_counter_staffed_in_a_later_break_is_not_forgotten() -> None:
-    """A break with nobody staffed, then one with a quarter staffed: counter 0 must serve."""
-    breaks = [
-        {"start": "12:00", "end": "12:30", "staffed_share": 0.0},
-        {"start": "12:30", "end": "13:00", "staffed_share": 0.25},
-    ]
-    plan = _plan(_busy_day("door", breaks))
+@pytest.mark.parametrize(
+    ("breaks", "visitors"),
+    [
+        ([("12:00", "12:30", 0.0), ("12:30", "13:00", 0.25)], 120),
+        ([("09:00", "09:20", 1.0), ("10:00", "10:40", 0.0), ("11:40", "12:40", 0.25)], 30),
+    ],
+    ids=["adjacent", "apart"],
+)
+def test_counter_staffed_in_a_later_break_is_not_forgotten(
+    breaks: list[tuple[str, str, float]], visitors: int
+) -> None:
+    """Breaks staffing different shares of the counters: a counter that went idle while off
+    duty must serve once it is staffed again. Both cases caught the engine before d248894."""
+    data = _busy_day("door", [{"start": a, "end": b, "staffed_share": x} for a, b, x in breaks])
+    data["demand"]["visitors_per_day"] = visitors
+    plan = _plan(data)
     problems = [
         p for seed in range(40) for p in _invariant_violations(simulate_day(plan, seed=seed), plan)
     ]
@@ -526,10 +535,8 @@ def test_counter_staffed_in_a_later_break_is_not_forgotten() -> None:
 
 
 def test_utilisation_counts_only_staffed_time() -> None:
-    """Two counters, 25-minute services, a half-staffed break: services that run on into the
-    break are not counted as busy, so utilisation stays at or below 1."""
-    from simulator.metrics import agency_kpis
-
+    """Busy days with a half-staffed break: a service running on into the break counts only
+    while its counter is staffed, so utilisation stays at or below 1."""
     breaks = [{"start": "12:00", "end": "13:00", "staffed_share": 0.5}]
     plan = _plan(_busy_day("door", breaks))
     for seed in range(5):
