@@ -57,6 +57,7 @@ __all__ = [
     "format_clock",
     "load_scenario",
     "parse_scenario",
+    "scenario_to_data",
     "scenario_to_yaml",
 ]
 
@@ -467,7 +468,7 @@ class Scenario(_Strict):
         if not kept:
             raise ScenarioError("at least one agency must take part", field="agencies")
         share_total = sum(a.share for a in kept if a.share is not None)
-        data = _plain_data(self)
+        data = scenario_to_data(self)
         data["agencies"] = [
             a | ({"share": a["share"] / share_total} if "share" in a else {})
             for a in data["agencies"]
@@ -701,10 +702,10 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def scenario_to_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text that :func:`load_scenario` reads back to the same scenario."""
-    return yaml.safe_dump(_plain_data(scenario), sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(scenario_to_data(scenario), sort_keys=False, allow_unicode=True)
 
 
-def _plain_data(scenario: Scenario) -> dict[str, Any]:
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     """The scenario as the plain data of a file (clock times as ``HH:MM``), valid input again."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["day"]["hours"] = _clock_fields(data["day"]["hours"])
