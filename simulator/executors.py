@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import signal
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Literal, TypeVar
 
@@ -42,7 +42,7 @@ class Executor(ABC):
     workers: int = 1
 
     @abstractmethod
-    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+    def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         """Yield ``(index, fn(items[index]))`` for every item, in completion order."""
 
     @abstractmethod
@@ -59,7 +59,7 @@ class Executor(ABC):
 class InlineExecutor(Executor):
     """Runs everything in this process, in order (``--jobs 1``): no start-up cost at all."""
 
-    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+    def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         for index, item in enumerate(items):
             yield index, fn(item)
 
@@ -86,16 +86,22 @@ class LocalExecutor(Executor):
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_sigint)
         return self._pool
 
-    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+    def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         pool = self._get_pool()
+        source = enumerate(items)
         pending: dict[Future[R], int] = {}
-        next_item = 0
         limit = self.workers * _IN_FLIGHT_PER_WORKER
+        exhausted = False
         try:
-            while next_item < len(items) or pending:
-                while next_item < len(items) and len(pending) < limit:
-                    pending[pool.submit(fn, items[next_item])] = next_item
-                    next_item += 1
+            while True:
+                while not exhausted and len(pending) < limit:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    pending[pool.submit(fn, nxt[1])] = nxt[0]
+                if not pending:
+                    return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=pending.__getitem__):
                     yield pending.pop(future), future.result()
@@ -152,20 +158,39 @@ class DaskExecutor(Executor):
         self._prefix = f"mpp-{os.getpid()}-{id(self)}"
         self._batch = 0
 
-    def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
+    def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         from distributed import as_completed
 
         self._batch += 1
-        futures = [
-            self._client.submit(fn, item, key=f"{self._prefix}-{self._batch}-{i}", pure=False)
-            for i, item in enumerate(items)
-        ]
-        index = {future.key: i for i, future in enumerate(futures)}
+        source = enumerate(items)
+        index: dict[str, int] = {}
+        live: dict[str, object] = {}
+        limit = self.workers * _IN_FLIGHT_PER_WORKER
+
+        def submit_next() -> object | None:
+            nxt = next(source, None)
+            if nxt is None:
+                return None
+            key = f"{self._prefix}-{self._batch}-{nxt[0]}"
+            future = self._client.submit(fn, nxt[1], key=key, pure=False)
+            index[key] = nxt[0]
+            live[key] = future
+            return future
+
+        first = [f for f in (submit_next() for _ in range(limit)) if f is not None]
+        if not first:
+            return
+        queue = as_completed(first, loop=self._client.loop)
         try:
-            for future in as_completed(futures, loop=self._client.loop):
-                yield index[future.key], future.result()
+            for future in queue:
+                result = future.result()
+                live.pop(future.key, None)
+                more = submit_next()
+                if more is not None:
+                    queue.add(more)
+                yield index[future.key], result
         finally:
-            self._client.cancel([f for f in futures if not f.done()])
+            self._client.cancel([f for f in live.values()])
 
     def close(self) -> None:
         self._client.close()

@@ -27,13 +27,14 @@ import io
 import itertools
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from simulator import __version__
@@ -53,7 +54,6 @@ from simulator.scenario import (
     _short,
     format_clock,
     load_scenario,
-    scenario_to_yaml,
 )
 from simulator.stats import t_quantile_975
 
@@ -81,6 +81,7 @@ PRECISION_KPI = "wait_p90_min"
 RUN_FORMAT = "mpp-sim-run/1"
 SWEEP_FORMAT = "mpp-sim-sweep/1"
 COUNT_KPIS = ("arrivals", "served", "turned_away", "abandoned")
+STORED_COLUMNS = ("agency", *KPI_COLUMNS)
 
 Progress = Callable[[int, int], None]
 
@@ -512,30 +513,42 @@ class RunStore:
         """Store a run (bytes from :func:`encode_run`) atomically."""
         atomic_write_bytes(self.path(key), payload)
 
-    def get(self, key: str) -> tuple[dict[str, Any], pd.DataFrame]:
-        """A stored run: its metadata and its KPI rows (one per agency and ``overall``)."""
+    def read(self, key: str) -> tuple[dict[str, Any], list[list[Any]]]:
+        """A stored run as plain data: its metadata and its rows (columns ``agency`` and
+        :data:`~simulator.experiment.KPI_COLUMNS`; null for an undefined KPI)."""
         path = self.path(key)
         try:
             data = json.loads(path.read_bytes())
             if data.get("format") != RUN_FORMAT or data.get("key") != key:
                 raise ValueError(f"expected format {RUN_FORMAT} and key {key}")
-            frame = pd.DataFrame(data["rows"], columns=data["columns"])
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+            if data.get("columns") != list(STORED_COLUMNS):
+                raise ValueError(f"expected the columns {', '.join(STORED_COLUMNS)}")
+            rows = data["rows"]
+            if not isinstance(rows, list) or not all(
+                isinstance(r, list) and len(r) == len(STORED_COLUMNS) for r in rows
+            ):
+                raise ValueError(f"expected rows of {len(STORED_COLUMNS)} values")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SimulatorError(
                 f"{path}: unreadable stored run ({exc}); delete the file and rerun the sweep"
             ) from None
-        for column in frame.columns:
-            if column in COUNT_KPIS:
-                frame[column] = frame[column].astype("int64")
-            elif column != "agency":
-                frame[column] = frame[column].astype("float64")
         meta = {k: v for k, v in data.items() if k not in ("rows", "columns")}
-        return meta, frame
+        return meta, rows
+
+    def get(self, key: str) -> tuple[dict[str, Any], pd.DataFrame]:
+        """A stored run: its metadata and its KPI rows (one per agency and ``overall``)."""
+        meta, rows = self.read(key)
+        return meta, _typed(pd.DataFrame(rows, columns=list(STORED_COLUMNS)))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """KPI columns as int64 (counts) and float64 (NaN where undefined)."""
+    return frame.astype({k: ("int64" if k in COUNT_KPIS else "float64") for k in KPI_COLUMNS})
 
 
 def encode_run(kpis: pd.DataFrame, meta: dict[str, Any]) -> bytes:
     """The stored form of one run's KPI rows."""
-    columns = ["agency", *KPI_COLUMNS]
+    columns = list(STORED_COLUMNS)
     rows = [
         [_plain(v.item() if isinstance(v, np.generic) else v) for v in row]
         for row in kpis[columns].itertuples(index=False)
@@ -587,7 +600,7 @@ def _half_width(values: np.ndarray) -> float:
 
 def _run_units(
     store: RunStore,
-    units: Sequence[_Unit],
+    units: Iterable[_Unit],
     executor: Executor,
     progress: Callable[[], None] | None,
 ) -> None:
@@ -628,7 +641,6 @@ def run_sweep(
     if precision is not None:
         first = min(max(first, 3), max_replications)
     wanted = {v.id: first for v in variants}
-    plans: dict[str, Plan] = {}
     counts = {"ran": 0, "reused": 0, "done": 0, "total": 0}
 
     def tick() -> None:
@@ -637,20 +649,29 @@ def run_sweep(
             progress(counts["done"], counts["total"])
 
     def run_batch(todo: dict[str, range]) -> None:
-        units: dict[str, _Unit] = {}
+        pending: dict[str, tuple[Variant, int]] = {}
         for variant in variants:
             for replication in todo.get(variant.id, range(0)):
                 key = run_key(variant, seed=sweep.seed, replication=replication)
-                if key in units:
+                if key in pending:
                     continue
                 if store.has(key):
                     counts["reused"] += 1
                     continue
-                if variant.id not in plans:
-                    plans[variant.id] = _plan_for(variant, sweep.source)
-                units[key] = _Unit(
+                pending[key] = (variant, replication)
+        counts["total"] += len(pending)
+        if progress is not None:
+            progress(counts["done"], counts["total"])
+
+        def units() -> Iterator[_Unit]:
+            # plans are compiled as the work is handed out, overlapping with the workers
+            compiled: tuple[str, Plan] | None = None
+            for key, (variant, replication) in pending.items():
+                if compiled is None or compiled[0] != variant.id:
+                    compiled = (variant.id, _plan_for(variant, sweep.source))
+                yield _Unit(
                     key=key,
-                    plan=plans[variant.id],
+                    plan=compiled[1],
                     seed=sweep.seed,
                     replication=replication,
                     meta={
@@ -662,14 +683,13 @@ def run_sweep(
                         "floorplan_sha256": variant.floorplan_sha256,
                     },
                 )
-        counts["total"] += len(units)
-        if progress is not None:
-            progress(counts["done"], counts["total"])
-        _run_units(store, list(units.values()), runner, tick)
-        counts["ran"] += len(units)
 
+        _run_units(store, units(), runner, tick)
+        counts["ran"] += len(pending)
+
+    load = _Loaded(store)
     run_batch({v.id: range(first) for v in variants})
-    half_widths = _precision_of(store, variants, wanted, sweep.seed)
+    half_widths = _precision_of(load, variants, wanted, sweep.seed)
     while precision is not None:
         todo: dict[str, range] = {}
         for variant in variants:
@@ -684,8 +704,8 @@ def run_sweep(
         if not todo:
             break
         run_batch(todo)
-        half_widths = _precision_of(store, variants, wanted, sweep.seed)
-    results = _assemble(store, variants, wanted, sweep.seed)
+        half_widths = _precision_of(load, variants, wanted, sweep.seed)
+    results = _assemble(load, variants, wanted, sweep.seed)
     summary = summarise(results, params=_param_columns(variants))
     files = _write_outputs(
         out, sweep, variants, wanted, half_widths, results, summary, precision, max_replications
@@ -713,15 +733,33 @@ def _plan_for(variant: Variant, source: str) -> Plan:
         ) from None
 
 
+class _Loaded:
+    """Stored runs read once per sweep (the precision loop and the outputs both need them)."""
+
+    def __init__(self, store: RunStore) -> None:
+        self.store = store
+        self.rows: dict[str, list[list[Any]]] = {}
+
+    def __call__(self, key: str) -> list[list[Any]]:
+        if key not in self.rows:
+            self.rows[key] = self.store.read(key)[1]
+        return self.rows[key]
+
+
+_AGENCY = STORED_COLUMNS.index("agency")
+_P90 = STORED_COLUMNS.index(PRECISION_KPI)
+
+
 def _precision_of(
-    store: RunStore, variants: Sequence[Variant], wanted: dict[str, int], seed: int
+    load: _Loaded, variants: Sequence[Variant], wanted: dict[str, int], seed: int
 ) -> dict[str, float]:
     halves = {}
     for variant in variants:
         values = []
         for replication in range(wanted[variant.id]):
-            _, frame = store.get(run_key(variant, seed=seed, replication=replication))
-            values.append(frame.loc[frame["agency"] == OVERALL, PRECISION_KPI].iloc[0])
+            rows = load(run_key(variant, seed=seed, replication=replication))
+            value = next(r[_P90] for r in rows if r[_AGENCY] == OVERALL)
+            values.append(math.nan if value is None else value)
         halves[variant.id] = _half_width(np.asarray(values, dtype=float))
     return halves
 
@@ -731,31 +769,38 @@ def _param_columns(variants: Sequence[Variant]) -> list[str]:
 
 
 def _assemble(
-    store: RunStore, variants: Sequence[Variant], wanted: dict[str, int], seed: int
+    load: _Loaded, variants: Sequence[Variant], wanted: dict[str, int], seed: int
 ) -> pd.DataFrame:
     """One row per (variant, replication, agency), in variant, replication, agency order."""
-    frames = []
-    cache: dict[str, pd.DataFrame] = {}
+    params = _param_columns(variants)
+    front: dict[str, list[Any]] = {name: [] for name in ["variant", *params, "replication"]}
+    body: list[list[Any]] = []
+    back: dict[str, list[Any]] = {
+        name: [] for name in ("seed", "scenario_sha256", "floorplan_sha256", "version", "run_key")
+    }
     for variant in variants:
         for replication in range(wanted[variant.id]):
             key = run_key(variant, seed=seed, replication=replication)
-            if key not in cache:
-                cache[key] = store.get(key)[1]
-            frame = cache[key].copy()
-            front = {"variant": variant.id, **variant.params, "replication": replication}
-            for i, (name, value) in enumerate(front.items()):
-                frame.insert(i, name, value)
-            frame["seed"] = seed
-            frame["scenario_sha256"] = variant.scenario_sha256
-            frame["floorplan_sha256"] = variant.floorplan_sha256 or ""
-            frame["version"] = __version__
-            frame["run_key"] = key
-            frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+            rows = load(key)
+            n = len(rows)
+            body.extend(rows)
+            front["variant"].extend([variant.id] * n)
+            for name in params:
+                front[name].extend([variant.params[name]] * n)
+            front["replication"].extend([replication] * n)
+            back["seed"].extend([seed] * n)
+            back["scenario_sha256"].extend([variant.scenario_sha256] * n)
+            back["floorplan_sha256"].extend([variant.floorplan_sha256 or ""] * n)
+            back["version"].extend([__version__] * n)
+            back["run_key"].extend([key] * n)
+    kpis = _typed(pd.DataFrame(body, columns=list(STORED_COLUMNS)))
+    frame = pd.concat([pd.DataFrame(front), kpis, pd.DataFrame(back)], axis=1)
+    return frame
 
 
 def summarise(results: pd.DataFrame, *, params: Iterable[str] = ()) -> pd.DataFrame:
-    """Mean and 95% half-width (``<kpi>_ci``) of every KPI per variant and agency."""
+    """Mean and 95% half-width (``<kpi>_ci``) of every KPI per variant and agency, with the
+    seed, hashes and version that reproduce them."""
     keys = ["variant", *params, "agency"]
     grouped = results.groupby(["variant", "agency"], sort=False)
     first = grouped[keys].first().reset_index(drop=True)
@@ -772,6 +817,9 @@ def summarise(results: pd.DataFrame, *, params: Iterable[str] = ()) -> pd.DataFr
             half = np.where(n >= 2, t * std / np.sqrt(n), math.nan)
         out[kpi] = mean
         out[f"{kpi}_ci"] = half
+    for column in ("seed", "scenario_sha256", "floorplan_sha256", "version"):
+        if column in results.columns:
+            out[column] = grouped[column].first().to_numpy()
     return out
 
 
@@ -792,17 +840,14 @@ def _write_outputs(
         write_table(summary, out / "summary", "parquet"),
         write_table(summary, out / "summary", "csv"),
     ]
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for variant in variants:
-        text = scenario_to_yaml(
-            variant.scenario.model_copy(
-                update={
-                    "run": variant.scenario.run.model_copy(
-                        update={"seed": sweep.seed, "replications": wanted[variant.id]}
-                    )
-                }
-            )
-        )
-        atomic_write_bytes(out / "variants" / f"{variant.id}.yaml", text.encode("utf-8"))
+        data = _scenario_data(variant.scenario)
+        data["run"] = {"replications": wanted[variant.id], "seed": sweep.seed}
+        text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
+        path = out / "variants" / f"{variant.id}.yaml"
+        if not path.is_file() or path.read_bytes() != text.encode("utf-8"):
+            atomic_write_bytes(path, text.encode("utf-8"))
     manifest = {
         "format": SWEEP_FORMAT,
         "version": __version__,

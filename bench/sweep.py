@@ -1,0 +1,93 @@
+"""Batch speed: sweep throughput with 2 worker processes against 1, and the optimiser's time.
+
+    .venv/bin/python bench/sweep.py [--replications 5] [--target-p90 15]
+
+The sweep is 40 variants of the normal day (disdukcapil 3-7 counters x samsat 1-4 x normal and
+Monday volumes) times the replications, each into a fresh store, without plots. The goal on a
+2-core machine is a ratio of at least 1.7. Figures only: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from simulator.executors import InlineExecutor, LocalExecutor
+from simulator.optimize import optimise_counters
+from simulator.scenario import load_scenario
+from simulator.sweep import load_sweep, run_sweep
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _sweep_file(folder: Path, replications: int) -> Path:
+    path = folder / "bench-sweep.yaml"
+    path.write_text(
+        f"base: {REPO / 'scenarios' / 'normal-day.yaml'}\n"
+        f"seed: 7\nreplications: {replications}\n"
+        "grid:\n"
+        "  day_types: [normal, monday]\n"
+        "  counters: {disdukcapil: [3, 4, 5, 6, 7], samsat: [1, 2, 3, 4]}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def bench_sweep(replications: int) -> None:
+    """Time the same sweep with --jobs 1 and --jobs 2 and print runs per second."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        sweep = load_sweep(_sweep_file(folder, replications))
+        times = {}
+        outputs = {}
+        for jobs in (1, 2):
+            executor = InlineExecutor() if jobs == 1 else LocalExecutor(jobs=jobs)
+            with executor:
+                start = time.perf_counter()
+                result = run_sweep(
+                    sweep, out=folder / f"jobs{jobs}", executor=executor, plots=False
+                )
+                times[jobs] = time.perf_counter() - start
+            outputs[jobs] = (folder / f"jobs{jobs}" / "results.csv").read_bytes()
+            print(
+                f"sweep --jobs {jobs}: {result.ran} runs ({len(result.replications)} variants x "
+                f"{replications}) in {times[jobs]:.2f} s = {result.ran / times[jobs]:.1f} runs/s"
+            )
+        print(f"speed-up --jobs 2 / --jobs 1: {times[1] / times[2]:.2f}x (goal >= 1.7x)")
+        print(f"results.csv identical for --jobs 1 and 2: {outputs[1] == outputs[2]}")
+
+
+def bench_optimiser(target: float) -> None:
+    """Time the optimiser on the 23-agency Monday scenario, with 1 and 2 worker processes."""
+    scenario = load_scenario(REPO / "scenarios" / "monday.yaml")
+    for jobs in (1, 2):
+        executor = InlineExecutor() if jobs == 1 else LocalExecutor(jobs=jobs)
+        with executor:
+            start = time.perf_counter()
+            result = optimise_counters(scenario, target_p90_min=target, executor=executor)
+            elapsed = time.perf_counter() - start
+        print(
+            f"optimize monday.yaml --target-p90 {target:g} --jobs {jobs}: {elapsed:.2f} s, "
+            f"{result.simulations} simulations x {result.replications} replications, "
+            f"{result.total} counters ({result.slots_from}), "
+            f"{'feasible' if result.feasible else 'misses at ' + ', '.join(result.missing)}"
+        )
+
+
+def main() -> None:
+    """Run both benchmarks and print their figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=5)
+    parser.add_argument("--target-p90", type=float, default=15.0)
+    args = parser.parse_args()
+    load = os.getloadavg()[0]
+    print(f"{os.cpu_count()} CPUs, load average {load:.1f} (figures mean little on a busy machine)")
+    bench_sweep(args.replications)
+    bench_optimiser(args.target_p90)
+
+
+if __name__ == "__main__":
+    main()
