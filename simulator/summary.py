@@ -8,30 +8,13 @@ from typing import Any
 import pandas as pd
 
 from simulator import __version__
-from simulator.experiment import ExperimentResult
+from simulator.experiment import KPI_COLUMNS, ExperimentResult
 from simulator.metrics import OVERALL, ZONE_KPIS
 
 __all__ = ["JSON_KPIS", "result_table", "result_to_json"]
 
-JSON_KPIS = (
-    "arrivals",
-    "served",
-    "turned_away",
-    "abandoned",
-    "wait_mean_min",
-    "wait_p50_min",
-    "wait_p90_min",
-    "wait_p95_min",
-    "wait_max_min",
-    "within_target",
-    "utilisation",
-    "queue_mean",
-    "queue_max",
-    "overtime_min",
-    "walk_mean_m",
-    "waiting_peak",
-    "stood_share",
-)
+#: Every KPI in the JSON output: the agency KPIs plus waiting-zone crowding.
+JSON_KPIS = KPI_COLUMNS
 
 
 def _number(value: Any) -> float | None:
