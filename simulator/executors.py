@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -67,9 +69,17 @@ class InlineExecutor(Executor):
         """Nothing to release."""
 
 
-def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C is handled by the parent, which stops the pool."""
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _init_worker(parent: int) -> None:
+    """Worker initializer: Ctrl-C is handled by the parent, which stops the pool; a worker
+    whose parent was killed (``kill -9``) exits instead of waiting for work forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
 
 class LocalExecutor(Executor):
@@ -83,7 +93,9 @@ class LocalExecutor(Executor):
 
     def _get_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_ignore_sigint)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, initializer=_init_worker, initargs=(os.getpid(),)
+            )
         return self._pool
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
@@ -128,7 +140,7 @@ class DaskExecutor(Executor):
     because a different engine would give different numbers under the same seed.
     """
 
-    def __init__(self, *, address: str, timeout_s: float = 20.0) -> None:
+    def __init__(self, *, address: str, timeout_s: float = 10.0) -> None:
         from distributed import Client
 
         from simulator import __version__

@@ -184,6 +184,27 @@ def test_variant_file_reproduces_its_rows(tmp_path, base_file, capsys):
     assert run["overall"]["wait_p90_min"] == pytest.approx(overall["wait_p90_min"], abs=1e-6)
 
 
+def _running_with(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _wait_until_gone(text: str, timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while _running_with(text):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def test_killed_sweep_resumes_to_identical_output(tmp_path, base_file):
     layout = REPO / "layouts" / "korpri-central.geojson"
     path = _sweep(
@@ -210,8 +231,9 @@ def test_killed_sweep_resumes_to_identical_output(tmp_path, base_file):
             break
         time.sleep(0.02)
     assert process.poll() is None, process.stderr.read().decode()
-    os.killpg(process.pid, signal.SIGKILL)
+    os.kill(process.pid, signal.SIGKILL)  # the command only, as `kill -9 PID` would
     process.wait()
+    assert _wait_until_gone(str(killed)), "worker processes outlived the killed sweep"
     stored = len(list(runs.glob("*.json")))
     assert 8 <= stored < total
     assert not (killed / "results.csv").exists()
