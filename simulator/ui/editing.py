@@ -1,0 +1,266 @@
+"""Turn what the planner set in the editor into a validated scenario.
+
+The base scenario (a shipped file or an upload) lists the candidate agencies. The editor shows
+them in one table (joins?, counters, share of visitors, service-time median) next to the day,
+volume, opening hours, layout, replications and seed. :func:`build_scenario` applies the edits to
+``base.model_dump(by_alias=True)`` and validates the result with
+:func:`simulator.scenario.parse_scenario`, so an edit is checked by exactly the rules that check
+a scenario file. Mistakes a planner makes often (shares not adding up, hours out of order, no
+agency left) are caught first and raised as :class:`EditError`, whose ``key`` the app translates.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulator.distributions import (
+    Distribution,
+    Exponential,
+    Fixed,
+    LogNormal,
+    Triangular,
+    Uniform,
+)
+from simulator.errors import SimulatorError
+from simulator.scenario import Scenario, format_clock, parse_scenario
+
+__all__ = [
+    "AGENCY_COLUMNS",
+    "HOUR_FIELDS",
+    "KEEP_LAYOUT",
+    "EditError",
+    "Edits",
+    "agency_table",
+    "build_scenario",
+    "clock_time",
+    "expected_visitors",
+    "scale_distribution",
+    "service_median",
+]
+
+#: Columns of the agency table, in order. ``name`` is read-only and shown in the UI language.
+AGENCY_COLUMNS = ("join", "agency", "name", "counters", "share_pct", "service_median_min")
+#: The opening-hour fields the editor changes, in their required order.
+HOUR_FIELDS = ("tickets_open", "service_start", "last_ticket", "closing")
+
+_SHARE_TOLERANCE_PCT = 0.1
+_MEDIAN_SAMPLES = 20_001
+
+
+class EditError(SimulatorError):
+    """An edit the planner must correct; ``key`` and ``values`` select a translated message."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(f"{key}: {values}")
+
+
+#: ``Edits.layout`` value that keeps the base scenario's floor plan (``None`` removes it).
+KEEP_LAYOUT = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Edits:
+    """Everything the editor sets; ``None`` keeps the base scenario's value, except for
+    ``layout``: a file path, ``None`` for no floor plan, or :data:`KEEP_LAYOUT`."""
+
+    weekday: str | None = None
+    day_type: str | None = None
+    visitors_per_day: float | None = None
+    hours: Mapping[str, time] = field(default_factory=dict)
+    agencies: pd.DataFrame | None = None
+    layout: str | None = KEEP_LAYOUT
+    replications: int | None = None
+    seed: int | None = None
+
+
+def service_median(dist: Distribution) -> float:
+    """Median service time in minutes: exact where a formula exists, else from a fixed-seed
+    sample (mixtures, gamma, empirical), so the same scenario always shows the same value."""
+    if isinstance(dist, LogNormal):
+        return math.exp(dist.mu)
+    if isinstance(dist, Exponential):
+        return dist.mean * math.log(2.0)
+    if isinstance(dist, Fixed):
+        return dist.value_min
+    if isinstance(dist, Uniform):
+        return (dist.low_min + dist.high_min) / 2.0
+    if isinstance(dist, Triangular):
+        a, c, b = dist.low_min, dist.mode_min, dist.high_min
+        if (c - a) / (b - a) >= 0.5:
+            return a + math.sqrt((b - a) * (c - a) / 2.0)
+        return b - math.sqrt((b - a) * (b - c) / 2.0)
+    sample = dist.sample(np.random.default_rng(0), _MEDIAN_SAMPLES)
+    return float(np.median(sample))
+
+
+def scale_distribution(spec: Any, factor: float) -> Any:
+    """A dumped distribution (or mixture) with every duration multiplied by ``factor``.
+
+    Scaling all durations scales the median by exactly ``factor`` and keeps the shape (cv).
+    """
+    if isinstance(spec, dict):
+        out: dict[str, Any] = {}
+        for key, value in spec.items():
+            if key == "rate_per_min":
+                out[key] = value / factor
+            elif key.endswith("_min") and isinstance(value, int | float):
+                out[key] = value * factor
+            elif key.endswith("_min") and isinstance(value, list):
+                out[key] = [v * factor for v in value]
+            else:
+                out[key] = scale_distribution(value, factor)
+        return out
+    if isinstance(spec, list):
+        return [scale_distribution(v, factor) for v in spec]
+    return spec
+
+
+def agency_table(scenario: Scenario, *, names: Mapping[str, str]) -> pd.DataFrame:
+    """One row per candidate agency: all join; ``names`` maps agency id -> label to show."""
+    rows = []
+    for agency in scenario.agencies:
+        rows.append(
+            {
+                "join": True,
+                "agency": agency.id,
+                "name": names.get(agency.id, agency.id),
+                "counters": agency.counters,
+                "share_pct": None if agency.share is None else round(agency.share * 100, 2),
+                "service_median_min": round(service_median(agency.service_time), 2),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(AGENCY_COLUMNS))
+
+
+def clock_time(minutes: float) -> time:
+    """Minutes since midnight as a ``datetime.time`` (for time inputs)."""
+    whole = math.floor(minutes)
+    return time(whole // 60, whole % 60)
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _apply_agency_rows(base: Scenario, data: dict[str, Any], table: pd.DataFrame) -> list[str]:
+    """Write counters, shares and service medians into ``data``; return the joining ids."""
+    rows = {str(r["agency"]): r for r in table.to_dict("records")}
+    joined: list[str] = []
+    total_pct = 0.0
+    any_share = False
+    for agency, dumped in zip(base.agencies, data["agencies"], strict=True):
+        row = rows.get(agency.id)
+        if row is None:
+            joined.append(agency.id)
+            continue
+        if bool(row.get("join")):
+            joined.append(agency.id)
+        counters = _number(row.get("counters"))
+        if counters is None or counters != int(counters) or counters < 1:
+            raise EditError("error_counters", agency=agency.id, value=row.get("counters"))
+        dumped["counters"] = int(counters)
+        if agency.share is not None:
+            any_share = True
+            shown = round(agency.share * 100, 2)
+            pct = _number(row.get("share_pct"))
+            if pct is None or pct <= 0:
+                raise EditError("error_share_value", agency=agency.id, value=row.get("share_pct"))
+            if abs(pct - shown) > 1e-9:
+                dumped["share"] = pct / 100.0
+            total_pct += pct if abs(pct - shown) > 1e-9 else agency.share * 100
+        median = _number(row.get("service_median_min"))
+        if median is None or median <= 0:
+            raise EditError(
+                "error_service_value", agency=agency.id, value=row.get("service_median_min")
+            )
+        old = service_median(agency.service_time)
+        if abs(median - round(old, 2)) > 1e-9:
+            key = "service" if agency.service is not None else "services"
+            dumped[key] = scale_distribution(dumped[key], median / old)
+    if any_share and abs(total_pct - 100.0) > _SHARE_TOLERANCE_PCT:
+        raise EditError("error_share_sum", total=round(total_pct, 2))
+    if not joined:
+        raise EditError("error_no_agency")
+    return joined
+
+
+def build_scenario(base: Scenario, edits: Edits) -> Scenario:
+    """The base scenario with the planner's edits, validated like a scenario file.
+
+    Raises :class:`EditError` for the common mistakes and
+    :class:`~simulator.errors.ScenarioError` (English detail) for anything else invalid.
+    """
+    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    day = data["day"]
+    if edits.weekday is not None:
+        day["weekday"] = edits.weekday
+    if edits.day_type is not None:
+        day["type"] = edits.day_type
+    if edits.visitors_per_day is not None:
+        data["demand"]["visitors_per_day"] = float(edits.visitors_per_day)
+    hours = day["hours"]
+    for name in HOUR_FIELDS:
+        value = edits.hours.get(name)
+        if value is not None:
+            hours[name] = value.hour * 60.0 + value.minute
+    order = [hours[name] for name in HOUR_FIELDS]
+    if any(b < a for a, b in itertools.pairwise(order)) or order[-1] <= order[1]:
+        raise EditError("error_hours_order", **{n: format_clock(hours[n]) for n in HOUR_FIELDS})
+    for name in (*HOUR_FIELDS, "breaks"):
+        if name == "breaks":
+            hours[name] = [
+                {**b, "start": format_clock(b["start"]), "end": format_clock(b["end"])}
+                for b in hours[name]
+            ]
+        else:
+            hours[name] = format_clock(hours[name])
+    data["demand"]["arrival_profile"] = [
+        {**b, "start": format_clock(b["start"]), "end": format_clock(b["end"])}
+        for b in data["demand"]["arrival_profile"]
+    ]
+    joined: Sequence[str] = [a.id for a in base.agencies]
+    if edits.agencies is not None:
+        joined = _apply_agency_rows(base, data, edits.agencies)
+    if edits.layout is None:
+        data.pop("layout", None)
+    elif edits.layout != KEEP_LAYOUT:
+        data["layout"] = edits.layout
+    run = data.setdefault("run", {})
+    if edits.replications is not None:
+        run["replications"] = int(edits.replications)
+    if edits.seed is not None:
+        run["seed"] = int(edits.seed)
+    scenario = parse_scenario(data, source="editor")
+    if len(joined) < len(scenario.agencies):
+        scenario = scenario.with_agencies(joined)
+    return scenario
+
+
+def expected_visitors(scenario: Scenario) -> float:
+    """Visitors expected on the simulated day (volume x day-type multiplier, open agencies)."""
+    volume = scenario.demand.visitors_per_day * scenario.day_multiplier
+    total = 0.0
+    for agency in scenario.agencies:
+        if scenario.day.weekday not in agency.days_open:
+            continue
+        if agency.share is not None:
+            total += volume * agency.share
+        else:
+            total += (agency.visitors_per_day or 0.0) * scenario.day_multiplier
+    return total

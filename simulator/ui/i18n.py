@@ -1,0 +1,656 @@
+"""Every text the app shows, in Bahasa Indonesia (the default) and English.
+
+One catalogue per language with exactly the same keys (a test checks it), values formatted with
+:meth:`str.format`. Nothing on screen is written outside this file except agency names, which
+come from the scenario's ``name_id``/``name_en``, and technical details of invalid files, which
+quote the file itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from simulator.scenario import Scenario
+
+__all__ = [
+    "CATALOGUE",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "Translator",
+    "agency_names",
+    "day_type_label",
+]
+
+LANGUAGES = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+#: Each language named in itself (the switch shows both, whatever the current language).
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+_ID: dict[str, str] = {
+    # app and navigation
+    "app_title": "Simulasi Antrean MPP Purbalingga",
+    "app_subtitle": (
+        "Mal Pelayanan Publik, Gedung Korpri: ubah instansi, loket, jam layanan dan denah, "
+        "lalu lihat berapa lama warga menunggu."
+    ),
+    "language": "Bahasa",
+    "choose": "Pilih salah satu",
+    "tab_results": "Hasil",
+    "tab_edit": "Ubah skenario",
+    "tab_plan": "Denah",
+    "tab_compare": "Perbandingan",
+    "scenario": "Skenario",
+    "scenario_option": "{day} ({file})",
+    "scenario_uploaded": "Skenario unggahan: {name}",
+    "upload_scenario": "Unggah skenario (YAML)",
+    "upload_scenario_help": "Berkas skenario .yaml, paling besar 1 MB.",
+    "upload_button": "Pilih berkas",
+    "upload_ok": "Skenario {name} dimuat.",
+    "upload_layout_dropped": (
+        "Skenario dimuat, tetapi denahnya ({layout}) tidak tersedia di sini; "
+        "pilih denah di tab Ubah skenario."
+    ),
+    "run": "Jalankan",
+    "running": "Menjalankan simulasi: replikasi {done} dari {total}",
+    "stale": (
+        "Hasil yang tampil belum mencakup perubahan terakhir Anda. Tekan Jalankan untuk "
+        "memperbarui."
+    ),
+    "sidebar_shown": "Hasil yang tampil: denah {layout}.",
+    "no_results": "Belum ada hasil. Periksa skenario di tab Ubah skenario lalu tekan Jalankan.",
+    "download_scenario": "Unduh skenario (YAML)",
+    # editor
+    "edit_day": "Hari dan jumlah pengunjung",
+    "weekday": "Hari",
+    "weekday_mon": "Senin",
+    "weekday_tue": "Selasa",
+    "weekday_wed": "Rabu",
+    "weekday_thu": "Kamis",
+    "weekday_fri": "Jumat",
+    "weekday_sat": "Sabtu",
+    "weekday_sun": "Minggu",
+    "day_type": "Jenis hari",
+    "day_type_option": "{label} (×{factor:g})",
+    "daytype_normal": "Hari biasa",
+    "daytype_monday": "Senin ramai",
+    "daytype_post-holiday-surge": "Lonjakan setelah libur",
+    "daytype_friday": "Jumat",
+    "visitors": "Pengunjung per hari biasa",
+    "visitors_help": (
+        "Jumlah pengunjung semua instansi calon pada hari biasa; jenis hari mengalikannya."
+    ),
+    "expected_visitors": "Perkiraan pengunjung pada hari ini: {visitors}.",
+    "edit_agencies": "Instansi dan loket",
+    "agencies_help": (
+        "Centang instansi yang ikut. Pangsa adalah bagian pengunjung semua instansi calon "
+        "(jumlahnya harus 100%); pengunjung instansi yang tidak ikut tidak datang."
+    ),
+    "agencies_summary": (
+        "{joined} dari {total} instansi ikut, {counters} loket. Jumlah pangsa: {share:.2f}%."
+    ),
+    "col_join": "Ikut",
+    "col_agency": "Kode",
+    "col_name": "Instansi",
+    "col_counters": "Loket",
+    "col_share": "Pangsa pengunjung (%)",
+    "col_service": "Median waktu layanan (menit)",
+    "edit_hours": "Jam layanan",
+    "hour_tickets_open": "Nomor antrean mulai diambil",
+    "hour_service_start": "Layanan mulai",
+    "hour_last_ticket": "Nomor antrean terakhir",
+    "hour_closing": "Tutup",
+    "edit_layout": "Denah",
+    "layout": "Denah yang dipakai",
+    "layout_none": "Tanpa denah (tanpa berjalan kaki)",
+    "layout_uploaded": "Denah unggahan: {name}",
+    "upload_layout": "Unggah denah (DXF atau GeoJSON)",
+    "upload_layout_help": "Gambar sesuai standar di layouts/README.md, paling besar 50 MB.",
+    "layout_ok": "Denah {name} dapat dipakai dan sudah dipilih.",
+    "layout_has_errors": (
+        "Denah {name} belum dapat dipakai: {count} kesalahan. Lihat laporan pemeriksaan."
+    ),
+    "check_report": "Laporan pemeriksaan denah",
+    "check_summary": (
+        "**{counters}** loket, **{zones}** ruang tunggu dengan **{seats}** kursi, "
+        "luas area jalan **{area:.0f} m²**, **{kiosks}** mesin antrean, "
+        "**{entrances}** pintu masuk. Kesalahan: **{errors}**, peringatan: **{warnings}**."
+    ),
+    "check_problems": "Rincian dari pemeriksa gambar (untuk juru gambar):",
+    "edit_run": "Replikasi dan benih acak",
+    "replications": "Replikasi (hari yang disimulasikan)",
+    "replications_help": (
+        "Lebih banyak replikasi memberi selang kepercayaan yang lebih sempit, tetapi lebih lama."
+    ),
+    "seed": "Benih acak",
+    "seed_help": "Benih yang sama memberi hasil yang sama; varian dibandingkan dengan benih sama.",
+    # errors
+    "error_counters": (
+        "Jumlah loket {agency} harus bilangan bulat paling sedikit 1 (tertulis: {value})."
+    ),
+    "error_share_value": "Pangsa pengunjung {agency} harus lebih dari 0% (tertulis: {value}).",
+    "error_service_value": (
+        "Median waktu layanan {agency} harus lebih dari 0 menit (tertulis: {value})."
+    ),
+    "error_share_sum": (
+        "Pangsa pengunjung semua instansi berjumlah {total}%, seharusnya 100%. "
+        "Sesuaikan kolom pangsa."
+    ),
+    "error_no_agency": "Paling sedikit satu instansi harus ikut.",
+    "error_hours_order": (
+        "Jam layanan tidak berurutan: nomor dibuka {tickets_open}, layanan mulai "
+        "{service_start}, nomor terakhir {last_ticket}, tutup {closing}. Urutannya harus "
+        "nomor dibuka ≤ layanan mulai ≤ nomor terakhir ≤ tutup, dan tutup setelah layanan mulai."
+    ),
+    "error_invalid": "Skenario atau denah ini tidak dapat dipakai.",
+    "error_unexpected": "Terjadi kesalahan yang tidak terduga. Coba lagi atau muat ulang halaman.",
+    "error_run_unexpected": (
+        "Simulasi gagal karena kesalahan yang tidak terduga. Periksa skenario dan denah."
+    ),
+    "error_cannot_run": "Skenario belum valid, jadi belum dapat dijalankan. Perbaiki dahulu.",
+    "error_upload_format": ("Berkas {name} bukan jenis yang diterima; yang diterima: {expected}."),
+    "error_upload_too_big": (
+        "Berkas {name} terlalu besar ({size_kb} KB); paling besar {limit_kb} KB."
+    ),
+    "error_upload_empty": "Berkas {name} kosong.",
+    "error_upload_unexpected": (
+        "Berkas ini tidak dapat dibaca. Periksa bahwa isinya sesuai jenisnya."
+    ),
+    "technical_detail": "Rincian teknis: `{detail}`",
+    # results
+    "target_met": (
+        "Target tercapai: {share:.0f}% pengunjung dipanggil dalam {minutes:g} menit "
+        "(target {goal:.0f}%)."
+    ),
+    "target_missed": (
+        "Target belum tercapai: hanya {share:.0f}% pengunjung dipanggil dalam {minutes:g} menit "
+        "(target {goal:.0f}%)."
+    ),
+    "metric_p90": "Waktu tunggu p90",
+    "metric_p90_help": (
+        "90% pengunjung dipanggil dalam waktu ini. Selang kepercayaan 95%: ± {ci:.1f} menit."
+    ),
+    "metric_within": "Dipanggil dalam {minutes:g} menit",
+    "metric_within_help": "Selang kepercayaan 95%: ± {ci:.1f} poin persen.",
+    "metric_lost": "Ditolak / menyerah",
+    "metric_lost_help": (
+        "Ditolak: datang setelah kuota atau jam nomor terakhir. Menyerah: pergi sebelum "
+        "dipanggil. Rata-rata per hari."
+    ),
+    "metric_peak": "Puncak ruang tunggu / kursi",
+    "metric_peak_help": "Orang terbanyak sekaligus di semua ruang tunggu, dibanding jumlah kursi.",
+    "value_minutes": "{value:.1f} menit",
+    "value_percent": "{value:.0f}%",
+    "value_lost": "{turned:.0f} / {gave_up:.0f} orang",
+    "value_peak": "{peak:.0f} / {seats}",
+    "delta_vs_target": "{value:+.1f} menit dari target",
+    "delta_vs_goal": "{value:+.0f} poin dari target",
+    "no_layout_help": "Skenario ini berjalan tanpa denah, jadi tidak ada ruang tunggu dan jarak.",
+    "shown_run": (
+        "Denah {layout} · {day}, hari {weekday} · {agencies} instansi, {counters} loket · "
+        "{replications} replikasi, benih acak {seed}"
+    ),
+    "table_agencies": "Per instansi",
+    "table_agencies_help": (
+        "Rata-rata per hari atas semua replikasi; ± adalah setengah lebar selang kepercayaan "
+        "95%. Klik judul kolom untuk mengurutkan."
+    ),
+    "col_arrivals": "Datang",
+    "col_served": "Dilayani",
+    "col_turned_away": "Ditolak",
+    "col_abandoned": "Menyerah",
+    "col_wait_mean": "Rata-rata tunggu (menit)",
+    "col_wait_p90": "Tunggu p90 (menit)",
+    "col_ci": "± 95%",
+    "col_within": "Dalam target",
+    "col_utilisation": "Kesibukan loket",
+    "col_queue_max": "Antrean terpanjang",
+    "col_walk": "Jalan kaki (m)",
+    "overall": "Semua instansi",
+    "overall_id": "semua",
+    "table_zones": "Ruang tunggu",
+    "col_zone": "Ruang tunggu",
+    "col_seats": "Kursi",
+    "col_standing": "Ruang berdiri (orang)",
+    "col_peak": "Puncak (orang)",
+    "col_stood": "Harus berdiri (%)",
+    "downloads": "Unduhan",
+    "download_csv": "Unduh hasil per instansi (CSV)",
+    "download_replications": "Unduh hasil per replikasi (CSV)",
+    # charts
+    "all": "Semua instansi",
+    "axis_clock": "Jam",
+    "axis_queue": "Nomor antrean menunggu",
+    "axis_wait": "Waktu tunggu (menit)",
+    "axis_share_visitors": "Pengunjung (%)",
+    "axis_people": "Orang",
+    "axis_p90": "Waktu tunggu p90 (menit)",
+    "axis_within": "Dipanggil dalam target (%)",
+    "chart_queue": "Panjang antrean sepanjang hari (rata-rata replikasi)",
+    "chart_waits": "Sebaran waktu tunggu",
+    "chart_occupancy": "Isi ruang tunggu sepanjang hari dibanding kursi",
+    "chart_plan_p90": "Denah {layout}: loket diwarnai menurut waktu tunggu p90",
+    "chart_clock": "Denah pada pukul {clock}: orang di ruang tunggu dan antrean per instansi",
+    "chart_compare_p90": "Waktu tunggu p90 per varian (selang 95%)",
+    "chart_compare_within": "Dipanggil dalam target per varian (selang 95%)",
+    "target_line": "Target {minutes:g} menit",
+    "p90_line": "p90 = {minutes:.1f} menit",
+    "seats_line": "Kursi (garis titik)",
+    "target": "Target",
+    "plan_seats": "kursi",
+    "plan_in": "MASUK",
+    "plan_out": "KELUAR",
+    "plan_kiosk": "mesin antrean",
+    "plan_info": "informasi",
+    "plan_x": "x (m)",
+    "plan_y": "y (m)",
+    "plan_p90_label": "Waktu tunggu p90 (menit)",
+    "queue_short": "antre",
+    "clock_colour_label": "Orang / kursi",
+    "clock": "Jam",
+    "clock_help": "Geser untuk melihat ruang tunggu dan antrean pada jam tertentu.",
+    # comparison
+    "compare_help": (
+        "Simpan hasil yang tampil sebagai varian (paling banyak {limit}), ubah denah atau "
+        "loket, jalankan, simpan lagi, lalu bandingkan. Varian dengan benih acak dan jumlah "
+        "replikasi yang sama dibandingkan berpasangan (bilangan acak bersama)."
+    ),
+    "variant_name": "Nama varian",
+    "variant_default_name": "{layout}, {counters} loket",
+    "save_variant": "Simpan sebagai varian",
+    "variant_saved": "Varian {name} disimpan.",
+    "variant_full": "Sudah ada {limit} varian. Hapus satu dahulu.",
+    "variant_duplicate": "Hasil ini sudah disimpan sebagai varian {name}.",
+    "variant_name_taken": "Nama {name} sudah dipakai; beri nama lain.",
+    "variant_line": "**{letter}. {name}**: denah {layout}, {counters} loket, {day}",
+    "remove_variant": "Hapus",
+    "compare_need_two": "Simpan paling sedikit dua varian untuk membandingkan.",
+    "baseline": "Varian acuan",
+    "compare_side_by_side": "Varian berdampingan",
+    "compare_pair_title": "{b} dibanding {a}",
+    "compare_not_paired": (
+        "Kedua varian memakai benih acak atau jumlah replikasi yang berbeda, sehingga tidak "
+        "dapat dibandingkan berpasangan. Jalankan ulang dengan benih dan replikasi yang sama."
+    ),
+    "col_kpi": "Ukuran",
+    "row_layout": "Denah",
+    "row_counters": "Loket",
+    "row_agencies": "Instansi",
+    "row_target_met": "{share:.0f}% dipanggil dalam {minutes:g} menit?",
+    "yes": "ya",
+    "no": "tidak",
+    "kpi_wait_p90_min": "waktu tunggu p90",
+    "kpi_within_target": "dipanggil dalam target",
+    "kpi_wait_mean_min": "rata-rata waktu tunggu",
+    "kpi_abandoned": "pengunjung yang menyerah",
+    "kpi_turned_away": "pengunjung yang ditolak",
+    "kpi_waiting_peak": "puncak isi ruang tunggu",
+    "kpi_walk_mean_m": "jarak jalan kaki rata-rata",
+    "unit_min": "menit",
+    "unit_pct": "%",
+    "unit_pct_points": "poin persen",
+    "unit_people": "orang",
+    "unit_m": "m",
+    "verdict_better": (
+        "**{better}** lebih baik untuk {kpi}: {diff} {unit} {direction} daripada {worse} "
+        "(selang kepercayaan 95% selisihnya: {low} s.d. {high} {unit})."
+    ),
+    "verdict_none": (
+        "Tidak ada perbedaan yang signifikan untuk {kpi} antara {a} dan {b} (selang "
+        "kepercayaan 95% selisih {b} dikurangi {a}: {low} s.d. {high} {unit}, mencakup nol)."
+    ),
+    "lower_time": "lebih singkat",
+    "higher_time": "lebih lama",
+    "lower_share": "lebih rendah",
+    "higher_share": "lebih tinggi",
+    "lower_count": "lebih sedikit",
+    "higher_count": "lebih banyak",
+    "lower_distance": "lebih pendek",
+    "higher_distance": "lebih jauh",
+    "compare_target_yes": (
+        "Memenuhi target ({share:.0f}% dipanggil dalam {minutes:g} menit): {names}."
+    ),
+    "compare_target_no": "Belum memenuhi target: {names}.",
+    "verdict_unknown": "Perbedaan {kpi} tidak dapat dinilai (data kurang).",
+    "download_report": "Unduh laporan perbandingan (HTML)",
+    "report_title": "Laporan perbandingan varian MPP Purbalingga",
+    "report_created": "Dibuat {when} dengan mpp-sim {version}.",
+    "report_variants": "Varian",
+    "report_variant_line": (
+        "{name}: skenario {scenario}, denah {layout}, jenis hari {day}, {replications} "
+        "replikasi, benih acak {seed}"
+    ),
+    "report_figures": "Gambar",
+    "report_method": (
+        "Selisih dihitung berpasangan per replikasi (bilangan acak bersama: benih dan nomor "
+        "replikasi yang sama); selang kepercayaan 95% menurut distribusi t Student. "
+        "Perbedaan disebut signifikan bila selangnya tidak mencakup nol."
+    ),
+}
+
+_EN: dict[str, str] = {
+    "app_title": "MPP Purbalingga queue simulator",
+    "app_subtitle": (
+        "Public service mall, Gedung Korpri: change agencies, counters, opening hours and the "
+        "floor plan, and see how long citizens wait."
+    ),
+    "language": "Language",
+    "choose": "Choose one",
+    "tab_results": "Results",
+    "tab_edit": "Edit scenario",
+    "tab_plan": "Floor plan",
+    "tab_compare": "Comparison",
+    "scenario": "Scenario",
+    "scenario_option": "{day} ({file})",
+    "scenario_uploaded": "Uploaded scenario: {name}",
+    "upload_scenario": "Upload a scenario (YAML)",
+    "upload_scenario_help": "A .yaml scenario file of at most 1 MB.",
+    "upload_button": "Choose a file",
+    "upload_ok": "Scenario {name} loaded.",
+    "upload_layout_dropped": (
+        "Scenario loaded, but its floor plan ({layout}) is not available here; choose a floor "
+        "plan in the Edit scenario tab."
+    ),
+    "run": "Run",
+    "running": "Running the simulation: replication {done} of {total}",
+    "stale": (
+        "The results shown do not include your latest changes yet. Press Run to update them."
+    ),
+    "sidebar_shown": "Results shown: floor plan {layout}.",
+    "no_results": "No results yet. Check the scenario in the Edit scenario tab and press Run.",
+    "download_scenario": "Download the scenario (YAML)",
+    "edit_day": "Day and visitors",
+    "weekday": "Day of the week",
+    "weekday_mon": "Monday",
+    "weekday_tue": "Tuesday",
+    "weekday_wed": "Wednesday",
+    "weekday_thu": "Thursday",
+    "weekday_fri": "Friday",
+    "weekday_sat": "Saturday",
+    "weekday_sun": "Sunday",
+    "day_type": "Type of day",
+    "day_type_option": "{label} (×{factor:g})",
+    "daytype_normal": "Normal day",
+    "daytype_monday": "Busy Monday",
+    "daytype_post-holiday-surge": "Post-holiday surge",
+    "daytype_friday": "Friday",
+    "visitors": "Visitors on a normal day",
+    "visitors_help": (
+        "Visitors of all candidate agencies on a normal day; the type of day multiplies it."
+    ),
+    "expected_visitors": "Expected visitors on this day: {visitors}.",
+    "edit_agencies": "Agencies and counters",
+    "agencies_help": (
+        "Tick the agencies that join. The share is the part of all candidate agencies' "
+        "visitors (they must add up to 100%); visitors of agencies left out do not come."
+    ),
+    "agencies_summary": (
+        "{joined} of {total} agencies join, {counters} counters. Shares add up to {share:.2f}%."
+    ),
+    "col_join": "Joins",
+    "col_agency": "Code",
+    "col_name": "Agency",
+    "col_counters": "Counters",
+    "col_share": "Share of visitors (%)",
+    "col_service": "Median service time (minutes)",
+    "edit_hours": "Opening hours",
+    "hour_tickets_open": "Tickets from",
+    "hour_service_start": "Service starts",
+    "hour_last_ticket": "Last ticket",
+    "hour_closing": "Closing",
+    "edit_layout": "Floor plan",
+    "layout": "Floor plan used",
+    "layout_none": "No floor plan (no walking)",
+    "layout_uploaded": "Uploaded floor plan: {name}",
+    "upload_layout": "Upload a floor plan (DXF or GeoJSON)",
+    "upload_layout_help": "Drawn to the standard in layouts/README.md, at most 50 MB.",
+    "layout_ok": "Floor plan {name} is usable and has been chosen.",
+    "layout_has_errors": (
+        "Floor plan {name} cannot be used yet: {count} errors. See the check report."
+    ),
+    "check_report": "Floor plan check report",
+    "check_summary": (
+        "**{counters}** counters, **{zones}** waiting zones with **{seats}** seats, walkable "
+        "area **{area:.0f} m²**, **{kiosks}** ticket machines, **{entrances}** entrances. "
+        "Errors: **{errors}**, warnings: **{warnings}**."
+    ),
+    "check_problems": "Details from the drawing check (for the drafter):",
+    "edit_run": "Replications and random seed",
+    "replications": "Replications (simulated days)",
+    "replications_help": "More replications give narrower confidence intervals but take longer.",
+    "seed": "Random seed",
+    "seed_help": "The same seed gives the same results; variants are compared with one seed.",
+    "error_counters": (
+        "The counters of {agency} must be a whole number of at least 1 (found: {value})."
+    ),
+    "error_share_value": "The visitor share of {agency} must be above 0% (found: {value}).",
+    "error_service_value": (
+        "The median service time of {agency} must be above 0 minutes (found: {value})."
+    ),
+    "error_share_sum": (
+        "The visitor shares of all agencies add up to {total}%; they must add up to 100%. "
+        "Adjust the share column."
+    ),
+    "error_no_agency": "At least one agency must join.",
+    "error_hours_order": (
+        "The opening hours are out of order: tickets from {tickets_open}, service starts "
+        "{service_start}, last ticket {last_ticket}, closing {closing}. They must be tickets "
+        "from ≤ service starts ≤ last ticket ≤ closing, with closing after service starts."
+    ),
+    "error_invalid": "This scenario or floor plan cannot be used.",
+    "error_unexpected": "Something unexpected went wrong. Try again or reload the page.",
+    "error_run_unexpected": (
+        "The simulation failed with an unexpected error. Check the scenario and floor plan."
+    ),
+    "error_cannot_run": "The scenario is not valid yet, so it cannot run. Correct it first.",
+    "error_upload_format": "File {name} is not an accepted type; accepted: {expected}.",
+    "error_upload_too_big": "File {name} is too large ({size_kb} KB); at most {limit_kb} KB.",
+    "error_upload_empty": "File {name} is empty.",
+    "error_upload_unexpected": "This file cannot be read. Check that its content matches its type.",
+    "technical_detail": "Technical detail: `{detail}`",
+    "target_met": (
+        "Target met: {share:.0f}% of visitors are called within {minutes:g} minutes "
+        "(target {goal:.0f}%)."
+    ),
+    "target_missed": (
+        "Target not met: only {share:.0f}% of visitors are called within {minutes:g} minutes "
+        "(target {goal:.0f}%)."
+    ),
+    "metric_p90": "p90 waiting time",
+    "metric_p90_help": (
+        "90% of visitors are called within this time. 95% confidence interval: ± {ci:.1f} min."
+    ),
+    "metric_within": "Called within {minutes:g} minutes",
+    "metric_within_help": "95% confidence interval: ± {ci:.1f} percentage points.",
+    "metric_lost": "Turned away / gave up",
+    "metric_lost_help": (
+        "Turned away: came after the quota or the last ticket. Gave up: left before being "
+        "called. Mean per day."
+    ),
+    "metric_peak": "Waiting-zone peak / seats",
+    "metric_peak_help": "Most people at once in all waiting zones, against the number of seats.",
+    "value_minutes": "{value:.1f} min",
+    "value_percent": "{value:.0f}%",
+    "value_lost": "{turned:.0f} / {gave_up:.0f} people",
+    "value_peak": "{peak:.0f} / {seats}",
+    "delta_vs_target": "{value:+.1f} min from target",
+    "delta_vs_goal": "{value:+.0f} points from target",
+    "no_layout_help": "This scenario runs without a floor plan: no waiting zones, no walking.",
+    "shown_run": (
+        "Floor plan {layout} · {day}, {weekday} · {agencies} agencies, {counters} counters · "
+        "{replications} replications, random seed {seed}"
+    ),
+    "table_agencies": "Per agency",
+    "table_agencies_help": (
+        "Means per day over all replications; ± is the half-width of the 95% confidence "
+        "interval. Click a column header to sort."
+    ),
+    "col_arrivals": "Arrived",
+    "col_served": "Served",
+    "col_turned_away": "Turned away",
+    "col_abandoned": "Gave up",
+    "col_wait_mean": "Mean wait (min)",
+    "col_wait_p90": "p90 wait (min)",
+    "col_ci": "± 95%",
+    "col_within": "Within target",
+    "col_utilisation": "Counter utilisation",
+    "col_queue_max": "Longest queue",
+    "col_walk": "Walking (m)",
+    "overall": "All agencies",
+    "overall_id": "all",
+    "table_zones": "Waiting zones",
+    "col_zone": "Waiting zone",
+    "col_seats": "Seats",
+    "col_standing": "Standing room (people)",
+    "col_peak": "Peak (people)",
+    "col_stood": "Had to stand (%)",
+    "downloads": "Downloads",
+    "download_csv": "Download results per agency (CSV)",
+    "download_replications": "Download results per replication (CSV)",
+    "all": "All agencies",
+    "axis_clock": "Time of day",
+    "axis_queue": "Tickets waiting",
+    "axis_wait": "Waiting time (minutes)",
+    "axis_share_visitors": "Visitors (%)",
+    "axis_people": "People",
+    "axis_p90": "p90 waiting time (minutes)",
+    "axis_within": "Called within target (%)",
+    "chart_queue": "Queue length through the day (mean over replications)",
+    "chart_waits": "Distribution of waiting times",
+    "chart_occupancy": "Waiting-zone occupancy through the day against seats",
+    "chart_plan_p90": "Floor plan {layout}: counters coloured by p90 waiting time",
+    "chart_clock": "Floor plan at {clock}: people in waiting zones and queue per agency",
+    "chart_compare_p90": "p90 waiting time per variant (95% interval)",
+    "chart_compare_within": "Called within target per variant (95% interval)",
+    "target_line": "Target {minutes:g} minutes",
+    "p90_line": "p90 = {minutes:.1f} minutes",
+    "seats_line": "Seats (dotted line)",
+    "target": "Target",
+    "plan_seats": "seats",
+    "plan_in": "IN",
+    "plan_out": "OUT",
+    "plan_kiosk": "ticket machine",
+    "plan_info": "information",
+    "plan_x": "x (m)",
+    "plan_y": "y (m)",
+    "plan_p90_label": "p90 waiting time (minutes)",
+    "queue_short": "queue",
+    "clock_colour_label": "People / seats",
+    "clock": "Time of day",
+    "clock_help": "Slide to see the waiting zones and queues at a given time.",
+    "compare_help": (
+        "Save the results shown as a variant (at most {limit}), change the floor plan or "
+        "counters, run, save again, then compare. Variants with the same random seed and "
+        "number of replications are compared in pairs (common random numbers)."
+    ),
+    "variant_name": "Variant name",
+    "variant_default_name": "{layout}, {counters} counters",
+    "save_variant": "Save as variant",
+    "variant_saved": "Variant {name} saved.",
+    "variant_full": "There are already {limit} variants. Remove one first.",
+    "variant_duplicate": "These results are already saved as variant {name}.",
+    "variant_name_taken": "The name {name} is taken; choose another.",
+    "variant_line": "**{letter}. {name}**: floor plan {layout}, {counters} counters, {day}",
+    "remove_variant": "Remove",
+    "compare_need_two": "Save at least two variants to compare them.",
+    "baseline": "Reference variant",
+    "compare_side_by_side": "Variants side by side",
+    "compare_pair_title": "{b} compared with {a}",
+    "compare_not_paired": (
+        "The two variants use a different random seed or number of replications, so they "
+        "cannot be compared in pairs. Run them again with the same seed and replications."
+    ),
+    "col_kpi": "Measure",
+    "row_layout": "Floor plan",
+    "row_counters": "Counters",
+    "row_agencies": "Agencies",
+    "row_target_met": "{share:.0f}% called within {minutes:g} minutes?",
+    "yes": "yes",
+    "no": "no",
+    "kpi_wait_p90_min": "p90 waiting time",
+    "kpi_within_target": "called within target",
+    "kpi_wait_mean_min": "mean waiting time",
+    "kpi_abandoned": "visitors who gave up",
+    "kpi_turned_away": "visitors turned away",
+    "kpi_waiting_peak": "waiting-zone peak",
+    "kpi_walk_mean_m": "mean walking distance",
+    "unit_min": "minutes",
+    "unit_pct": "%",
+    "unit_pct_points": "percentage points",
+    "unit_people": "people",
+    "unit_m": "m",
+    "verdict_better": (
+        "**{better}** is better for {kpi}: {diff} {unit} {direction} than {worse} "
+        "(95% confidence interval of the difference: {low} to {high} {unit})."
+    ),
+    "verdict_none": (
+        "No significant difference in {kpi} between {a} and {b} (95% confidence interval "
+        "of {b} minus {a}: {low} to {high} {unit}, which includes zero)."
+    ),
+    "lower_time": "shorter",
+    "higher_time": "longer",
+    "lower_share": "lower",
+    "higher_share": "higher",
+    "lower_count": "fewer",
+    "higher_count": "more",
+    "lower_distance": "shorter",
+    "higher_distance": "longer",
+    "compare_target_yes": (
+        "Meet the target ({share:.0f}% called within {minutes:g} minutes): {names}."
+    ),
+    "compare_target_no": "Do not meet the target yet: {names}.",
+    "verdict_unknown": "The difference in {kpi} cannot be judged (too little data).",
+    "download_report": "Download the comparison report (HTML)",
+    "report_title": "MPP Purbalingga variant comparison report",
+    "report_created": "Created {when} with mpp-sim {version}.",
+    "report_variants": "Variants",
+    "report_variant_line": (
+        "{name}: scenario {scenario}, floor plan {layout}, day type {day}, {replications} "
+        "replications, random seed {seed}"
+    ),
+    "report_figures": "Figures",
+    "report_method": (
+        "Differences are paired per replication (common random numbers: the same seed and "
+        "replication numbers); 95% confidence intervals from Student's t distribution. A "
+        "difference is called significant when its interval does not include zero."
+    ),
+}
+
+#: Language code -> key -> text.
+CATALOGUE: Mapping[str, Mapping[str, str]] = {"id": _ID, "en": _EN}
+
+
+class Translator:
+    """Texts of one language: ``tr("value_minutes", value=3.5)`` formats the catalogue entry."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in CATALOGUE:
+            raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+        self.lang = lang
+        self._texts = CATALOGUE[lang]
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        """The text for ``key`` with ``values`` filled in (a missing key is a bug: KeyError)."""
+        text = self._texts[key]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        """Whether the catalogue has ``key``."""
+        return key in self._texts
+
+
+def day_type_label(day_type: str, tr: Translator) -> str:
+    """A known day type in words; a scenario's own day type as written."""
+    key = f"daytype_{day_type}"
+    return tr(key) if tr.has(key) else day_type
+
+
+def agency_names(scenario: Scenario, lang: str) -> dict[str, str]:
+    """Agency id -> its name in ``lang`` (the other language's name, else the id, if missing)."""
+    names = {}
+    for agency in scenario.agencies:
+        first, second = (
+            (agency.name_id, agency.name_en) if lang == "id" else (agency.name_en, agency.name_id)
+        )
+        names[agency.id] = first or second or agency.id
+    return names
