@@ -52,8 +52,8 @@ from simulator.scenario import (
     _field_path,
     _read_yaml,
     _short,
-    format_clock,
     load_scenario,
+    scenario_to_data,
 )
 from simulator.stats import t_quantile_975
 
@@ -363,27 +363,9 @@ def run_key(variant: Variant, *, seed: int, replication: int) -> str:
     )
 
 
-def _clocks(mapping: dict[str, Any]) -> dict[str, Any]:
-    out = dict(mapping)
-    for key in ("tickets_open", "service_start", "last_ticket", "closing", "start", "end"):
-        if key in out:
-            out[key] = format_clock(out[key])
-    if "breaks" in out:
-        out["breaks"] = [_clocks(b) for b in out["breaks"]]
-    return out
-
-
-def _scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The scenario as plain file data (clock times as ``HH:MM``), valid input again."""
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["day"]["hours"] = _clocks(data["day"]["hours"])
-    data["demand"]["arrival_profile"] = [_clocks(b) for b in data["demand"]["arrival_profile"]]
-    return data
-
-
 def with_counters(scenario: Scenario, counters: Mapping[str, int]) -> Scenario:
     """The same scenario with the given agencies' counters changed (others kept)."""
-    data = _scenario_data(scenario)
+    data = scenario_to_data(scenario)
     for agency in data["agencies"]:
         if agency["id"] in counters:
             agency["counters"] = int(counters[agency["id"]])
@@ -400,7 +382,7 @@ def _apply(base: Scenario, params: dict[str, Any], layout: str | None) -> Scenar
     if out:
         keep = [a.id for a in base.agencies if a.id not in set(out.split("+"))]
         scenario = scenario.with_agencies(keep)
-    data = _scenario_data(scenario)
+    data = scenario_to_data(scenario)
     present = {a["id"]: a for a in data["agencies"]}
     for key, value in params.items():
         if key.startswith("counters_") and key[9:] in present:
@@ -842,7 +824,7 @@ def _write_outputs(
     ]
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     for variant in variants:
-        data = _scenario_data(variant.scenario)
+        data = scenario_to_data(variant.scenario)
         data["run"] = {"replications": wanted[variant.id], "seed": sweep.seed}
         text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True)
         path = out / "variants" / f"{variant.id}.yaml"
