@@ -54,9 +54,11 @@ __all__ = [
     "Transfer",
     "Walking",
     "WalkingGroup",
+    "explain_validation_error",
     "format_clock",
     "load_scenario",
     "parse_scenario",
+    "read_yaml_file",
     "scenario_to_data",
     "scenario_to_yaml",
 ]
@@ -609,7 +611,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _explain(error: ValidationError, data: Any, source: str) -> ScenarioError:
+def explain_validation_error(
+    error: ValidationError,
+    data: Any,
+    source: str,
+    *,
+    unknown_key_hint: str = "check its spelling against docs/scenarios.md",
+) -> ScenarioError:
+    """One :class:`ScenarioError` line for a pydantic error: file, field, value, expectation."""
     problems = error.errors(include_url=False)
     first = problems[0]
     loc = tuple(first["loc"])
@@ -622,7 +631,7 @@ def _explain(error: ValidationError, data: Any, source: str) -> ScenarioError:
     kinds = ", ".join(_DISTRIBUTION_KINDS)
     is_distribution = bool(loc) and loc[-1] in _DISTRIBUTION_FIELDS
     if kind == "extra_forbidden":
-        message = "unknown key; check its spelling against docs/scenarios.md"
+        message = f"unknown key; {unknown_key_hint}"
     elif kind == "missing":
         message = "required but missing"
     elif kind == "union_tag_invalid":
@@ -656,23 +665,27 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _explain(exc, data, source) from None
+        raise explain_validation_error(exc, data, source) from None
     except RecursionError:
         raise ScenarioError("the scenario is nested too deeply", file=source) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; a relative ``layout`` is resolved against its folder."""
+def read_yaml_file(path: str | Path, *, kind: str = "scenario") -> tuple[Any, bytes]:
+    """Safely read a small YAML file: its parsed data and its raw bytes (for hashing).
+
+    Refuses folders, missing files, files over :data:`MAX_SCENARIO_BYTES`, text that is not
+    UTF-8, binary data and YAML that expands past :data:`MAX_YAML_NODES` values.
+    """
     path = Path(path)
     source = str(path)
     if path.is_dir():
-        raise ScenarioError("is a folder; expected a scenario YAML file", file=source)
+        raise ScenarioError(f"is a folder; expected a {kind} YAML file", file=source)
     if not path.is_file():
         raise ScenarioError("no such file", file=source)
     size = path.stat().st_size
     if size > MAX_SCENARIO_BYTES:
         raise ScenarioError(
-            f"file is {size:,} bytes; a scenario may be at most {MAX_SCENARIO_BYTES:,} bytes",
+            f"file is {size:,} bytes; a {kind} may be at most {MAX_SCENARIO_BYTES:,} bytes",
             file=source,
         )
     raw = path.read_bytes()
@@ -686,8 +699,16 @@ def load_scenario(path: str | Path) -> Scenario:
             file=source,
         ) from None
     if "\x00" in text:
-        raise ScenarioError("binary data (NUL bytes) is not a YAML scenario", file=source)
-    scenario = parse_scenario(_read_yaml(text, source), source=source)
+        raise ScenarioError(f"binary data (NUL bytes) is not a YAML {kind}", file=source)
+    return _read_yaml(text, source), raw
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; a relative ``layout`` is resolved against its folder."""
+    path = Path(path)
+    source = str(path)
+    data, _ = read_yaml_file(path)
+    scenario = parse_scenario(data, source=source)
     if scenario.layout is not None:
         layout = (path.parent / scenario.layout).resolve()
         if not layout.is_file():

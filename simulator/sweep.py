@@ -47,12 +47,10 @@ from simulator.plan import Plan, prepare_plan
 from simulator.scenario import (
     MAX_COUNTERS_PER_AGENCY,
     MAX_REPLICATIONS,
-    MAX_SCENARIO_BYTES,
     Scenario,
-    _field_path,
-    _read_yaml,
-    _short,
+    explain_validation_error,
     load_scenario,
+    read_yaml_file,
     scenario_to_data,
 )
 from simulator.stats import t_quantile_975
@@ -179,20 +177,15 @@ class Sweep:
 
 
 def _explain(error: ValidationError, data: Any, source: str) -> ScenarioError:
-    first = error.errors(include_url=False)[0]
-    field_name = _field_path(tuple(first["loc"]), data)
-    message = str(first["msg"]).removeprefix("Value error, ")
-    kind = first["type"]
-    if kind == "extra_forbidden":
-        message = (
-            "unknown key; a sweep file has base, name, seed, replications and grid "
+    return explain_validation_error(
+        error,
+        data,
+        source,
+        unknown_key_hint=(
+            "a sweep file has base, name, seed, replications and grid "
             "(counters, volume, layouts, day_types, agencies_out); see docs/batch.md"
-        )
-    elif kind == "missing":
-        message = "required but missing"
-    elif "input" in first and kind not in {"value_error", "assertion_error"}:
-        message = f"got {_short(first['input'])}: {message}"
-    return ScenarioError(message, file=source, field=field_name)
+        ),
+    )
 
 
 def _check_against_base(grid: SweepGrid, base: Scenario, source: str) -> None:
@@ -292,25 +285,7 @@ def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file and the base scenario it names."""
     path = Path(path)
     source = str(path)
-    if not path.is_file():
-        raise ScenarioError("no such file", file=source)
-    size = path.stat().st_size
-    if size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(
-            f"file is {size:,} bytes; a sweep file may be at most {MAX_SCENARIO_BYTES:,} bytes",
-            file=source,
-        )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            f"not UTF-8 text (byte {exc.start} is 0x{raw[exc.start]:02x}); save it as UTF-8",
-            file=source,
-        ) from None
-    if "\x00" in text:
-        raise ScenarioError("binary data (NUL bytes) is not a YAML sweep file", file=source)
-    data = _read_yaml(text, source)
+    data, raw = read_yaml_file(path, kind="sweep file")
     return parse_sweep(
         data, source=source, folder=path.parent, sweep_sha256=hashlib.sha256(raw).hexdigest()
     )
