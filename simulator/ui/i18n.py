@@ -317,8 +317,8 @@ _ID: dict[str, str] = {
     "report_created": "Dibuat {when} dengan mpp-sim {version}.",
     "report_variants": "Varian",
     "report_variant_line": (
-        "{name}: skenario {scenario}, denah {layout}, jenis hari {day}, {replications} "
-        "replikasi, benih acak {seed}"
+        "{name}: denah {layout}, {day} (hari {weekday}), {agencies} instansi, {counters} "
+        "loket, {replications} replikasi, benih acak {seed}"
     ),
     "report_figures": "Gambar",
     "report_method": (
@@ -605,8 +605,8 @@ _EN: dict[str, str] = {
     "report_created": "Created {when} with mpp-sim {version}.",
     "report_variants": "Variants",
     "report_variant_line": (
-        "{name}: scenario {scenario}, floor plan {layout}, day type {day}, {replications} "
-        "replications, random seed {seed}"
+        "{name}: floor plan {layout}, {day} ({weekday}), {agencies} agencies, {counters} "
+        "counters, {replications} replications, random seed {seed}"
     ),
     "report_figures": "Figures",
     "report_method": (

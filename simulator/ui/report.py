@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
 
 from simulator import __version__
-from simulator.ui.i18n import Translator
+from simulator.ui.i18n import Translator, day_type_label
 from simulator.ui.variants import (
     Variant,
     differences,
@@ -36,8 +37,13 @@ img { max-width: 100%; margin: 0.5rem 0; }
 """
 
 
+def _sentence(text: str) -> str:
+    """Escape a sentence and turn its ``**bold**`` (the app's markdown) into ``<strong>``."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text))
+
+
 def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(border=0, escape=True)
+    return frame.to_html(border=0, escape=True, index_names=False)
 
 
 def _image(title: str, png: bytes) -> str:
@@ -73,9 +79,11 @@ def comparison_report(
                 tr(
                     "report_variant_line",
                     name=name,
-                    scenario=s.name,
                     layout=v.layout,
-                    day=s.day.type,
+                    day=day_type_label(s.day.type, tr),
+                    weekday=tr(f"weekday_{s.day.weekday}"),
+                    agencies=len(s.agencies),
+                    counters=sum(a.counters for a in s.agencies),
                     replications=v.result.replications,
                     seed=v.result.seed,
                 )
@@ -94,7 +102,7 @@ def comparison_report(
         parts.append("<ul>")
         for _, row in differences(base, other).iterrows():
             sentence = verdict_sentence(row, tr=tr, name_a=names[0], name_b=other_name)
-            parts.append(f"<li>{html.escape(sentence)}</li>")
+            parts.append(f"<li>{_sentence(sentence)}</li>")
         parts.append("</ul>")
     parts.append(f"<h2>{html.escape(tr('report_figures'))}</h2>")
     parts.extend(_image(title, png) for title, png in figures)

@@ -173,6 +173,7 @@ def verdict_sentence(row: pd.Series, *, tr: Translator, name_a: str, name_b: str
     values = {"kpi": kpi_label(kpi, tr), "unit": tr(unit), "a": name_a, "b": name_b}
     if not (math.isfinite(low) and math.isfinite(high)):
         return tr("verdict_unknown", **values)
+    digits = 2 if max(abs(low), abs(high), abs(diff)) < 1 else 1
     if row["verdict"] in (VERDICT_A, VERDICT_B):
         better, worse = (name_b, name_a) if row["verdict"] == VERDICT_B else (name_a, name_b)
         if row["verdict"] == VERDICT_A:
@@ -182,10 +183,10 @@ def verdict_sentence(row: pd.Series, *, tr: Translator, name_a: str, name_b: str
             "verdict_better",
             better=better,
             worse=worse,
-            diff=_fmt(abs(diff)),
+            diff=_fmt(abs(diff), digits),
             direction=direction,
-            low=_fmt(low),
-            high=_fmt(high),
+            low=_fmt(low, digits),
+            high=_fmt(high, digits),
             **values,
         )
-    return tr("verdict_none", low=_fmt(low), high=_fmt(high), **values)
+    return tr("verdict_none", low=_fmt(low, digits), high=_fmt(high, digits), **values)

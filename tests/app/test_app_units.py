@@ -369,6 +369,7 @@ def test_identical_variants_differ_by_exactly_zero(
     assert (diff["verdict"] == VERDICT_NONE).all()
     sentence = variants.verdict_sentence(diff.iloc[0], tr=ID, name_a="A", name_b="B")
     assert sentence.startswith("Tidak ada perbedaan yang signifikan untuk waktu tunggu p90")
+    assert "0.00 s.d. 0.00 menit" in sentence
 
 
 @pytest.mark.parametrize(
@@ -418,6 +419,7 @@ def test_comparison_report_is_one_self_contained_page(
     assert 'src="data:image/png;base64,iVBORw0KGgo' in html
     assert "&lt;A&gt;" in html and "<A>" not in html
     assert "Tidak ada perbedaan yang signifikan" in html
+    assert "**" not in html
     assert "http" not in html
 
 
