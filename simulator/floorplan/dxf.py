@@ -6,6 +6,8 @@ is decided in :mod:`simulator.floorplan.assemble`, shared with the GeoJSON loade
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,13 @@ from ezdxf import recover
 from ezdxf.entities import DXFGraphic
 
 from simulator.errors import FloorPlanError
-from simulator.floorplan.assemble import KINDS, POINT_KINDS, RawElement, assemble
+from simulator.floorplan.assemble import (
+    KINDS,
+    MAX_COORDINATE_M,
+    POINT_KINDS,
+    RawElement,
+    assemble,
+)
 from simulator.floorplan.limits import check_entity_count, check_file_size
 from simulator.floorplan.model import ARC_DEVIATION_M, FloorPlan, Problem, Site, Source
 
@@ -36,19 +44,87 @@ UNIT_FACTORS: dict[int, tuple[str, float]] = {
 
 XY = tuple[float, float]
 
+_EZDXF_LOG = logging.getLogger("ezdxf")
+_READ_LOCK = threading.Lock()
 
-def _read(path: Path) -> ezdxf.document.Drawing:
+
+class _Collect(logging.Handler):
+    """Keeps what ezdxf logs while repairing a file, instead of letting it reach stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _starts_like_dxf(head: bytes) -> bool:
+    """True when ``head`` opens a binary DXF or an ASCII DXF: optional ``999`` comments, then
+    the group code ``0`` and ``SECTION``. Anything else (a text file, a picture) is refused
+    before ezdxf's recover mode, which would otherwise salvage any text as an empty drawing."""
+    if head.startswith(b"AutoCAD Binary DXF"):
+        return True
+    tags = [line.strip() for line in head.removeprefix(b"\xef\xbb\xbf").splitlines()]
+    i = 0
+    while i + 1 < len(tags) and tags[i] == b"999":
+        i += 2
+    return i + 1 < len(tags) and tags[i] == b"0" and tags[i + 1].upper() == b"SECTION"
+
+
+_SUB_ENTITIES = frozenset((b"VERTEX", b"SEQEND", b"ATTRIB"))
+
+
+def _count_entities(path: Path) -> int:
+    """Entities in an ASCII DXF's ENTITIES section, counted on the raw group-code/value lines
+    before ezdxf builds an object for each (which takes seconds and hundreds of MB per 200,000
+    entities). Vertices, attributes and sequence ends belong to their entity and do not count."""
+    count = 0
+    inside = False
+    with path.open("rb") as handle:
+        for code in handle:
+            value = handle.readline().strip()
+            if code.strip() != b"0":
+                continue
+            if value == b"SECTION":
+                handle.readline()
+                inside = handle.readline().strip() == b"ENTITIES"
+            elif value == b"ENDSEC":
+                inside = False
+            elif inside and value not in _SUB_ENTITIES:
+                count += 1
+    return count
+
+
+def _read(path: Path) -> tuple[ezdxf.document.Drawing, list[str]]:
+    """The drawing and the repairs ezdxf's recover mode made to it."""
     check_file_size(path)
-    head = path.read_bytes()[:64]
+    with path.open("rb") as handle:
+        head = handle.read(4096)
     if not head.strip():
         raise FloorPlanError(f"{path}: the file is empty")
     if b"\x00" in head and not head.startswith(b"AutoCAD Binary DXF"):
         raise FloorPlanError(f"{path}: not a DXF file (binary content)")
-    try:
-        doc, _auditor = recover.readfile(str(path))
-    except Exception as exc:  # ezdxf raises many types for broken files
-        raise FloorPlanError(f"{path}: not a readable DXF file ({exc})") from exc
-    return doc
+    if not _starts_like_dxf(head):
+        raise FloorPlanError(
+            f"{path}: not a readable DXF file (it does not start with a DXF section: the lines "
+            "'0' and 'SECTION'); export the drawing from CAD as DXF"
+        )
+    if not head.startswith(b"AutoCAD Binary DXF"):
+        check_entity_count(path, _count_entities(path))
+    collect = _Collect()
+    with _READ_LOCK:
+        propagate = _EZDXF_LOG.propagate
+        _EZDXF_LOG.addHandler(collect)
+        _EZDXF_LOG.propagate = False
+        try:
+            doc, auditor = recover.readfile(str(path))
+        except Exception as exc:  # ezdxf raises many types for broken files
+            raise FloorPlanError(f"{path}: not a readable DXF file ({exc})") from exc
+        finally:
+            _EZDXF_LOG.removeHandler(collect)
+            _EZDXF_LOG.propagate = propagate
+    return doc, collect.messages + [str(error.message) for error in auditor.errors]
 
 
 def load_dxf(path: str | Path) -> FloorPlan:
@@ -58,17 +134,26 @@ def load_dxf(path: str | Path) -> FloorPlan:
     readable drawing end up in ``plan.problems``.
     """
     path = Path(path)
-    doc = _read(path)
+    doc, repairs = _read(path)
     try:
-        return _interpret(doc, path)
+        return _interpret(doc, path, repairs)
     except FloorPlanError:
         raise
     except Exception as exc:  # a drawing ezdxf accepted but that is malformed inside
         raise FloorPlanError(f"{path}: the drawing could not be interpreted ({exc})") from exc
 
 
-def _interpret(doc: ezdxf.document.Drawing, path: Path) -> FloorPlan:
+def _interpret(doc: ezdxf.document.Drawing, path: Path, repairs: list[str]) -> FloorPlan:
     problems: list[Problem] = []
+    if repairs:
+        more = f" (and {len(repairs) - 1} more)" if len(repairs) > 1 else ""
+        problems.append(
+            Problem(
+                severity="warning",
+                message=f"the file is damaged and was repaired on reading: {repairs[0]}{more}; "
+                "check the result and save the drawing again from CAD",
+            )
+        )
     msp = doc.modelspace()
     check_entity_count(path, len(msp))
     code = int(doc.header.get("$INSUNITS", 0) or 0)
@@ -168,6 +253,14 @@ def _elements(
             else False
         )
         path = ezdxf.path.make_path(entity)
+        corners = [_xy(v, factor) for v in path.control_vertices()]
+        if not all(abs(x) <= MAX_COORDINATE_M and abs(y) <= MAX_COORDINATE_M for x, y in corners):
+            # Flattening an arc of a million km to 1 cm would never end; the check reports
+            # these coordinates as out of range (or not a number) instead.
+            yield RawElement(
+                kind=kind, shape="line", coords=tuple(corners), closed=closed, source=source
+            )
+            return
         pts = [_xy(v, factor) for v in path.flattening(ARC_DEVIATION_M / factor, segments=4)]
         if not pts:
             pts = [_xy(path.start, factor)]
