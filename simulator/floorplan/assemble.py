@@ -148,13 +148,19 @@ class _Builder:
                 return False
             if abs(x) > MAX_COORDINATE_M or abs(y) > MAX_COORDINATE_M:
                 self.error(
-                    f"{raw.kind}: coordinate ({x:.0f}, {y:.0f}) m is more than 10 km from the "
+                    f"{raw.kind}: coordinate ({x:.6g}, {y:.6g}) m is more than 10 km from the "
                     "origin; check the drawing units ($INSUNITS) and move the plan near (0, 0)",
                     raw.source,
                 )
                 return False
-        if raw.shape == "circle" and not (math.isfinite(raw.radius) and raw.radius >= 0):
-            self.error(f"{raw.kind}: circle radius {raw.radius} is not usable", raw.source)
+        if raw.shape == "circle" and not (
+            math.isfinite(raw.radius) and 0 <= raw.radius <= MAX_COORDINATE_M
+        ):
+            self.error(
+                f"{raw.kind}: circle radius {raw.radius:.6g} m is not usable (expected 0 to "
+                f"{MAX_COORDINATE_M:.0f} m)",
+                raw.source,
+            )
             return False
         return True
 

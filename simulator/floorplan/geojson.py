@@ -26,7 +26,7 @@ def load_geojson(path: str | Path) -> FloorPlan:
     path = Path(path)
     check_file_size(path)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise FloorPlanError(f"{path}: not a readable JSON file ({exc})") from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
@@ -41,7 +41,14 @@ def load_geojson(path: str | Path) -> FloorPlan:
         source = Source(layer="feature", index=index)
         try:
             raws.extend(_elements(feature, source, problems))
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        except (
+            TypeError,
+            ValueError,
+            ArithmeticError,
+            IndexError,
+            KeyError,
+            AttributeError,
+        ) as exc:
             problems.append(
                 Problem(
                     severity="error",
@@ -49,10 +56,34 @@ def load_geojson(path: str | Path) -> FloorPlan:
                     where=Site(source=source),
                 )
             )
+    problems.extend(_degrees_warning(raws))
     try:
         return assemble(raws, units="m", name=path.name, problems=problems)
     except Exception as exc:  # defensive: never let a malformed file escape as a traceback
         raise FloorPlanError(f"{path}: the plan could not be interpreted ({exc})") from exc
+
+
+def _degrees_warning(raws: list[RawElement]) -> list[Problem]:
+    """An error when the whole drawing spans less than a metre inside lon/lat range: the file
+    was most likely exported in WGS84 degrees, not in plan metres."""
+    points = [
+        (x, y) for raw in raws for x, y in raw.coords if math.isfinite(x) and math.isfinite(y)
+    ]
+    if len(points) < 3:
+        return []
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(xs) - min(xs), max(ys) - min(ys))
+    in_range = all(abs(x) <= 180 and abs(y) <= 90 for x, y in points)
+    if not in_range or span >= 1.0:
+        return []
+    return [
+        Problem(
+            severity="error",
+            message=f"the whole plan spans only {span:.4g} m and its coordinates look like "
+            "longitude/latitude degrees; a GeoJSON floor plan must be in plan metres "
+            "(export it in a local metric system, not WGS84)",
+        )
+    ]
 
 
 def _xy(value: object) -> XY:
@@ -66,7 +97,10 @@ def _xy(value: object) -> XY:
         or not isinstance(y, int | float)
     ):
         raise ValueError(f"position {value!r} is not numeric")
-    return (float(x), float(y))
+    try:
+        return (float(x), float(y))
+    except OverflowError:
+        raise ValueError("a coordinate is too large to be a number of metres") from None
 
 
 def _ring(value: object) -> tuple[XY, ...]:
