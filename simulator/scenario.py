@@ -36,6 +36,7 @@ __all__ = [
     "MAX_AGENCIES",
     "MAX_COUNTERS_PER_AGENCY",
     "MAX_REPLICATIONS",
+    "MAX_RUN_VISITORS",
     "MAX_SCENARIO_BYTES",
     "MAX_VISITORS_PER_DAY",
     "WEEKDAYS",
@@ -54,6 +55,7 @@ __all__ = [
     "Transfer",
     "Walking",
     "WalkingGroup",
+    "check_run_size",
     "explain_validation_error",
     "format_clock",
     "load_scenario",
@@ -68,6 +70,10 @@ MAX_VISITORS_PER_DAY = 20_000
 MAX_AGENCIES = 60
 MAX_COUNTERS_PER_AGENCY = 50
 MAX_REPLICATIONS = 1_000
+MAX_RUN_VISITORS = 5_000_000
+"""Most visitors one run may simulate (the day's visitors x replications): about two minutes
+of one core at the engine's 40,000 visitors a second, so no file or upload can occupy a
+machine for hours."""
 MAX_YAML_NODES = 200_000
 LAYOUT_SUFFIXES = (".dxf", ".geojson", ".json")
 """A scenario's ``layout`` must end in one of these (so a path to any other file is refused)."""
@@ -409,6 +415,16 @@ class Scenario(_Strict):
                     f"agency id {agency_id!r} appears twice (also agencies[{seen[agency_id]}])",
                 )
             seen[agency_id] = i
+        visitors = self.expected_visitors
+        if visitors > MAX_VISITORS_PER_DAY:
+            raise _FieldProblem(
+                ("demand", "visitors_per_day"),
+                f"the day would bring about {visitors:,.0f} visitors (day type "
+                f"{self.day.type!r} multiplies by {self.day_multiplier:g}); at most "
+                f"{MAX_VISITORS_PER_DAY:,} a day are simulated",
+            )
+        if visitors * self.run.replications > MAX_RUN_VISITORS:
+            raise _FieldProblem(("run", "replications"), _run_too_long(self, self.run.replications))
         shares = [a.share for a in self.agencies if a.share is not None]
         if shares and abs(sum(shares) - 1.0) > 1e-3:
             raise _FieldProblem(
@@ -452,6 +468,13 @@ class Scenario(_Strict):
         """Visitor-volume multiplier of the simulated day type."""
         return self.demand.day_types[self.day.type]
 
+    @property
+    def expected_visitors(self) -> float:
+        """Expected first visits on the simulated day, over every agency (day type applied)."""
+        shared = sum(a.share for a in self.agencies if a.share is not None)
+        own = sum(a.visitors_per_day for a in self.agencies if a.visitors_per_day is not None)
+        return (self.demand.visitors_per_day * shared + own) * self.day_multiplier
+
     def agency(self, agency_id: str) -> Agency:
         """The agency with id ``agency_id``."""
         for agency in self.agencies:
@@ -482,6 +505,28 @@ class Scenario(_Strict):
             t for t in data.get("transfers", []) if t["from"] in keep and t["to"] in keep
         ]
         return Scenario.model_validate(data)
+
+
+def _run_too_long(scenario: Scenario, replications: int) -> str:
+    visitors = scenario.expected_visitors
+    most = max(1, int(MAX_RUN_VISITORS // max(visitors, 1.0)))
+    return (
+        f"{replications} replications of about {visitors:,.0f} visitors would simulate "
+        f"{visitors * replications:,.0f} visitors; at most {MAX_RUN_VISITORS:,} per run, so at "
+        f"most {most} replications of this day"
+    )
+
+
+def check_run_size(scenario: Scenario, replications: int) -> None:
+    """Refuse a run of ``replications`` days that would simulate more than
+    :data:`MAX_RUN_VISITORS` visitors (e.g. ``--replications`` overriding the file's)."""
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        raise ScenarioError(
+            f"got {replications}: expected 1 to {MAX_REPLICATIONS} replications",
+            field="replications",
+        )
+    if scenario.expected_visitors * replications > MAX_RUN_VISITORS:
+        raise ScenarioError(_run_too_long(scenario, replications), field="replications")
 
 
 class _ScenarioYamlLoader(yaml.SafeLoader):
