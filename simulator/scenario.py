@@ -734,6 +734,8 @@ def read_yaml_file(path: str | Path, *, kind: str = "scenario") -> tuple[Any, by
             file=source,
         )
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError("the file is UTF-16 text; save it as UTF-8", file=source)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

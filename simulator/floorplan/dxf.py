@@ -103,6 +103,8 @@ def _read(path: Path) -> tuple[ezdxf.document.Drawing, list[str]]:
         head = handle.read(4096)
     if not head.strip():
         raise FloorPlanError(f"{path}: the file is empty")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FloorPlanError(f"{path}: not a DXF file (UTF-16 text); save it from CAD as DXF")
     if b"\x00" in head and not head.startswith(b"AutoCAD Binary DXF"):
         raise FloorPlanError(f"{path}: not a DXF file (binary content)")
     if not _starts_like_dxf(head):
@@ -124,7 +126,14 @@ def _read(path: Path) -> tuple[ezdxf.document.Drawing, list[str]]:
         finally:
             _EZDXF_LOG.removeHandler(collect)
             _EZDXF_LOG.propagate = propagate
-    return doc, collect.messages + [str(error.message) for error in auditor.errors]
+    repairs = collect.messages + [str(error.message) for error in auditor.errors]
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 32))
+        if not head.startswith(b"AutoCAD Binary DXF") and not handle.read().rstrip().endswith(
+            b"EOF"
+        ):
+            repairs.insert(0, "it ends without EOF, so it is probably cut short (a broken copy)")
+    return doc, repairs
 
 
 def load_dxf(path: str | Path) -> FloorPlan:

@@ -25,9 +25,21 @@ def load_geojson(path: str | Path) -> FloorPlan:
     """
     path = Path(path)
     check_file_size(path)
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FloorPlanError(f"{path}: not a readable JSON file (UTF-16 text); save it as UTF-8")
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FloorPlanError(
+            f"{path}: not a readable JSON file (not UTF-8 text: byte 0x{raw[exc.start]:02x} at "
+            f"offset {exc.start}); save it as UTF-8"
+        ) from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise FloorPlanError(f"{path}: not a readable JSON file (nested too deeply)") from None
+    except ValueError as exc:
         raise FloorPlanError(f"{path}: not a readable JSON file ({exc})") from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise FloorPlanError(f"{path}: expected a GeoJSON FeatureCollection")
