@@ -85,12 +85,13 @@ def run(
     from simulator.experiment import run_experiment
     from simulator.output import file_sha256, write_json, write_table
     from simulator.plan import prepare_plan
-    from simulator.scenario import load_scenario
+    from simulator.scenario import check_run_size, load_scenario
     from simulator.summary import result_table, result_to_json
 
     scenario = load_scenario(scenario_file)
     plan = prepare_plan(scenario)
     reps = replications if replications is not None else scenario.run.replications
+    check_run_size(scenario, reps)
     chosen_seed = seed if seed is not None else scenario.run.seed
     bar = _progress_bar(reps, quiet=False, label="simulating")
     result = run_experiment(
@@ -488,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 3
+    if status == 130:  # typer turns Ctrl-C during a command into exit status 130, silently
+        typer.echo("interrupted", err=True)
     return int(status) if isinstance(status, int) else 0
 
 
