@@ -16,6 +16,7 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Literal, TypeVar
 
 from simulator.errors import SimulatorError
@@ -116,7 +117,14 @@ class LocalExecutor(Executor):
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=pending.__getitem__):
-                    yield pending.pop(future), future.result()
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        raise SimulatorError(
+                            "a worker process stopped unexpectedly (killed, or out of memory); "
+                            "rerun the command (a sweep resumes where it stopped)"
+                        ) from None
+                    yield pending.pop(future), result
         finally:
             for future in pending:
                 future.cancel()
