@@ -68,6 +68,7 @@ ZONE_KPIS = (
     "peak_over_seats",
     "peak_over_capacity",
     "stood_share",
+    "walk_mean_m",
 )
 
 
@@ -292,6 +293,10 @@ def zone_crowding(
     at_agency = s["station"] >= 0
     zone[at_agency] = zone_of_station[s["station"][at_agency]] if len(zone_of_station) else -1
     edges = np.arange(plan.tickets_open, plan.closing + 60.0 + bin_min, bin_min)
+    walk = records.visitors["walk_m"]
+    visitor_zone = (
+        zone_of_station[records.visitors["agency"]] if len(zone_of_station) else np.empty(0)
+    )
     rows = []
     frames = []
     stood_all = np.zeros(len(zone), dtype=bool)
@@ -314,6 +319,9 @@ def zone_crowding(
                 "peak_over_seats": peak / z.seats if z.seats else math.inf if peak else 0.0,
                 "peak_over_capacity": peak / capacity if capacity else math.inf if peak else 0.0,
                 "stood_share": float(stood.mean()) if len(stood) else 0.0,
+                "walk_mean_m": float(walk[visitor_zone == i].mean())
+                if (visitor_zone == i).any()
+                else math.nan,
             }
         )
         frames.append(pd.DataFrame({"time": edges[:-1], "zone": z.name, "occupancy": level}))
