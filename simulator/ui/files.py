@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.errors import ScenarioError, SimulatorError
+from simulator.errors import FloorPlanError, ScenarioError, SimulatorError
 from simulator.experiment import ExperimentResult
 from simulator.floorplan.limits import MAX_FILE_BYTES
 from simulator.output import atomic_write_bytes
@@ -119,7 +119,12 @@ def store_layout_upload(data: bytes, name: str, *, folder: Path) -> Path:
     if not path.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(path, data)
-    load_floor(path)
+    try:
+        load_floor(path)
+    except FloorPlanError as exc:
+        # keep no drawing that cannot be read, and name the planner's file, not the server's
+        path.unlink(missing_ok=True)
+        raise FloorPlanError(str(exc).replace(str(path), name)) from None
     return path
 
 
