@@ -16,7 +16,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -303,7 +302,7 @@ def test_interrupted_sweep_loses_nothing_and_resumes(
         os.kill(workers[0].pid, signal.SIGKILL)
     else:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
-    stdout, stderr = process.communicate(timeout=120)
+    _, stderr = process.communicate(timeout=120)
     line = assert_one_error_line(stderr) if how == "kill a worker" else stderr.strip()
     if how == "kill a worker":
         assert process.returncode == 2
