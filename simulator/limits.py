@@ -1,7 +1,8 @@
 """Every size limit of the simulator in one place, for the docs, the app and the tests.
 
 The numbers live next to the code that enforces them (:mod:`simulator.scenario`,
-:mod:`simulator.floorplan.limits`, :mod:`simulator.floorplan.assemble`); this module only
+:mod:`simulator.sweep`, :mod:`simulator.floorplan.limits`, :mod:`simulator.floorplan.assemble`);
+this module only
 re-exports them and lists them in :data:`LIMITS`, which ``docs/limits.md`` mirrors (a test
 keeps the two in step). Each limit is far above what a real service hall needs and far below
 what would let one file or upload occupy the machine.
@@ -24,6 +25,7 @@ from simulator.scenario import (
     MAX_YAML_NODES,
     check_run_size,
 )
+from simulator.sweep import MAX_VARIANTS
 
 __all__ = [
     "LAYOUT_SUFFIXES",
@@ -37,6 +39,7 @@ __all__ = [
     "MAX_REPLICATIONS",
     "MAX_RUN_VISITORS",
     "MAX_SCENARIO_BYTES",
+    "MAX_VARIANTS",
     "MAX_VISITORS_PER_DAY",
     "MAX_YAML_NODES",
     "Limit",
@@ -76,6 +79,11 @@ LIMITS: tuple[Limit, ...] = (
         name="MAX_RUN_VISITORS",
         value=MAX_RUN_VISITORS,
         what="visitors simulated by one run (visitors on the day x replications)",
+    ),
+    Limit(
+        name="MAX_VARIANTS",
+        value=MAX_VARIANTS,
+        what="combinations in a sweep's grid (each run for every replication)",
     ),
     Limit(name="MAX_FILE_BYTES", value=MAX_FILE_BYTES, what="bytes in a floor-plan file"),
     Limit(

@@ -182,3 +182,36 @@ def test_too_many_replications_on_the_command_line(
     )
     assert status == 2
     assert_words(assert_one_error_line(err), ["replications", "1000"])
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            "base: {normal}\nseed: 1\ngrid:\n  counters: {{disdukcapil: [{many}], "
+            "samsat: [{many}], dpmptsp: [{many}], polres-skck: [{many}]}}\n",
+            ["10,000 combinations", "at most 5,000"],
+        ),
+        (
+            "base: /etc/passwd\nseed: 1\ngrid:\n  volume: [1]\n",
+            ["/etc/passwd", "expected a mapping"],
+        ),
+        (
+            "base: {normal}\nseed: 1\ngrid:\n  volume: [1e9]\n",
+            ["grid.volume[0]", "less than or equal"],
+        ),
+        ("base: {normal}\nseed: 1\nreplications: 5000\ngrid:\n  volume: [1]\n", ["replications"]),
+    ],
+)
+def test_broken_sweep_files(
+    body: str, words: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sweep.yaml"
+    many = ", ".join(str(n) for n in range(1, 11))
+    path.write_text(body.format(normal=REPO / "scenarios" / "normal-day.yaml", many=many))
+    status, out, err = run_cli(
+        capsys, "sweep", str(path), "--jobs", "1", "--out", str(tmp_path / "o")
+    )
+    assert status == 2 and out == ""
+    assert_words(assert_one_error_line(err), words)
+    assert not (tmp_path / "o").exists()
