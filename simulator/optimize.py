@@ -440,6 +440,8 @@ def optimise_counters(
         if full.walking and plan_slots is not None and sum(allocation.values()) > plan_slots:
             allocation[worst] -= 1
             break
+    else:  # out of rounds right after adding a counter: simulate what is reported
+        full.run(allocation, "confirming")
     overall = full.last_overall
     overall_mean, overall_half = mean_ci(overall)
     overall_meets = _meets(overall, target_p90_min)
