@@ -215,3 +215,50 @@ def test_broken_sweep_files(
     assert status == 2 and out == ""
     assert_words(assert_one_error_line(err), words)
     assert not (tmp_path / "o").exists()
+
+
+@pytest.fixture
+def small_scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(yaml.safe_dump(valid_scenario()))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("run", "{s}", "--seed", "-1"), ["--seed", "greater than or equal to 0"]),
+        (("run", "{s}", "--replications", "0"), ["--replications", "greater than or equal to 1"]),
+        (("run", "{s}", "--format", "xml"), ["--format", "xml"]),
+        (("run", "{s}", "--replications", "many"), ["--replications", "valid integer"]),
+        (("optimize", "{s}", "--target-p90", "nan"), ["--target-p90", "nan"]),
+        (("optimize", "{s}", "--target-p90", "-inf"), ["--target-p90"]),
+        (
+            ("optimize", "{s}", "--target-p90", "15", "--slots", "1"),
+            ["1 counter slots", "2 agencies"],
+        ),
+        (("compare", "{s}"), ["compare"]),
+        (("floorplan", "route", "{plan}", "--to", "Z9"), ["no counter slot 'z9'"]),
+    ],
+)
+def test_absurd_command_line_values(
+    args: tuple[str, ...],
+    words: list[str],
+    small_scenario: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plan = CORPUS / "valid" / "ok-hall.geojson"
+    filled = [a.format(s=small_scenario, plan=plan) for a in args]
+    status, _, err = run_cli(capsys, *filled)
+    assert status == 2
+    assert_words(assert_one_error_line(err), words)
+
+
+def test_optimiser_with_an_unreachable_target_reports_instead_of_crashing(
+    small_scenario: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A target no allocation meets runs out of confirmation rounds: the last allocation is
+    simulated and reported (it was an internal KeyError)."""
+    status, out, err = run_cli(capsys, "optimize", str(small_scenario), "--target-p90", "1e-9")
+    assert status == 0, err
+    assert "No allocation within the slots meets the target" in out

@@ -524,3 +524,35 @@ def test_dxf_with_flipped_bytes_fails_cleanly(
     path = fresh(folder, ".dxf")
     path.write_bytes(bytes(raw))
     check_plan_file(path)
+
+
+dxf_tokens = st.sampled_from(
+    [
+        "nan", "inf", "-inf", "1e999", "1e308", "-1e308", "1e15", "abc", "", "0", "-1", "9" * 400,
+        "MPP_FLOOR", "MPP_COUNTER", "LWPOLYLINE", "POINT", "INSERT", "SEQEND", "EOF", "SECTION",
+        "ENDSEC", "999", "10", "42", "70", "\u00e9", "1.5abc",
+    ]
+)  # fmt: skip
+
+
+@fuzz(120)
+@given(
+    edits=st.lists(st.tuples(st.floats(0, 1), dxf_tokens), min_size=1, max_size=8),
+    insert=st.booleans(),
+)
+def test_dxf_with_damaged_entity_lines_fails_cleanly(
+    folder: Path, dxf_bytes: bytes, edits: list[tuple[float, str]], insert: bool
+) -> None:
+    """Lines of the ENTITIES section (codes, coordinates, layer names) replaced or inserted."""
+    lines = dxf_bytes.decode("ascii").split("\n")
+    start = lines.index("ENTITIES")
+    end = next(i for i in range(start, len(lines)) if lines[i] == "ENDSEC")
+    for where, token in edits:
+        i = start + 1 + int(where * (end - start - 2))
+        if insert:
+            lines.insert(i, token)
+        else:
+            lines[i] = token
+    path = fresh(folder, ".dxf")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    check_plan_file(path)
