@@ -97,6 +97,11 @@ def test_broken_plan_json_report_is_valid_json(
         (("scenario", "check", "scenarios/layout-etc-passwd.yaml"), ["not a floor-plan file"]),
         (("floorplan", "check", "plans/png-as-dxf.dxf"), ["not a dxf file"]),
         (("run", "scenarios/billion-laughs.yaml"), ["expands to more than"]),
+        pytest.param(
+            ("floorplan", "check", "/etc/passwd"),
+            ["not a readable dxf file"],
+            marks=pytest.mark.skipif(not Path("/etc/passwd").is_file(), reason="not on Unix"),
+        ),
     ],
 )
 def test_a_real_process_prints_one_line_and_exits_2(
@@ -109,6 +114,7 @@ def test_a_real_process_prints_one_line_and_exits_2(
     )
     assert done.returncode == 2
     assert done.stdout == ""
+    assert "root:" not in done.stderr  # nothing of a system file is echoed
     assert_words(assert_one_error_line(done.stderr), words)
 
 
