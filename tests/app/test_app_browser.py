@@ -109,9 +109,14 @@ def _settled(page: object) -> None:
 
 
 def _choose(page: object, key: str, option: str) -> None:
-    """Pick ``option`` in the selectbox with widget key ``key``."""
+    """Pick ``option`` in the selectbox with widget key ``key`` and wait for the rerun."""
     page.locator(f".st-key-{key}").click()  # type: ignore[attr-defined]
     page.get_by_role("option", name=option, exact=True).click()  # type: ignore[attr-defined]
+    from playwright.sync_api import expect
+
+    expect(page.locator(f".st-key-{key} input")).to_have_value(option)  # type: ignore[attr-defined]
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]  # let the rerun start
+    _settled(page)
 
 
 def test_planner_in_the_browser(app_url: str, tmp_path: Path) -> None:
@@ -213,6 +218,7 @@ def test_planner_in_the_browser(app_url: str, tmp_path: Path) -> None:
             for _ in range(6):
                 page.keyboard.press("ArrowRight")
             expect(slider).to_have_attribute("aria-valuetext", "11:00")
+            page.wait_for_timeout(500)  # let the rerun start
             _settled(page)
             page.get_by_role("slider").scroll_into_view_if_needed()
             _shot(page, "07-floor-plan-at-11")
