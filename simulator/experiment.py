@@ -22,6 +22,7 @@ from simulator.metrics import (
     agency_kpis,
     ci_frame,
     queue_timeline,
+    step_waits,
     zone_crowding,
 )
 from simulator.plan import Plan
@@ -77,7 +78,7 @@ def run_replication(plan: Plan, *, seed: int, replication: int) -> ReplicationRe
         kpis.loc[overall, "stood_share"] = crowding.overall_stood_share
     holder = (s["station"] >= 0) & (s["outcome"] != OUTCOME_TURNED_AWAY)
     served = s["outcome"] == OUTCOME_SERVED
-    wait = np.where(served, s["called"], s["end"]) - s["queued"]
+    wait = step_waits(records, plan)
     waits = pd.DataFrame(
         {
             "agency": np.asarray(plan.agency_ids, dtype=object)[s["station"][holder]],

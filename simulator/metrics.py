@@ -38,6 +38,7 @@ __all__ = [
     "ci_frame",
     "queue_timeline",
     "step_average",
+    "step_waits",
     "zone_crowding",
 ]
 
@@ -119,6 +120,16 @@ def _wait_row(waits: np.ndarray, called: np.ndarray, target: float) -> dict[str,
     }
 
 
+def step_waits(records: DayRecords, plan: Plan) -> np.ndarray:
+    """Each step's wait: from its ticket (or the opening, when the target counts from there)
+    to being called, or to giving up; NaN for steps that were turned away."""
+    s = records.steps
+    served = s["outcome"] == OUTCOME_SERVED
+    origin = np.maximum(s["queued"], plan.wait_counted_from_min)
+    wait = np.clip(np.where(served, s["called"], s["end"]) - origin, 0.0, None)
+    return np.where(s["outcome"] == OUTCOME_TURNED_AWAY, np.nan, wait)
+
+
 def _busy_staffed(
     called: np.ndarray, end: np.ndarray, counter: np.ndarray, agency: AgencyPlan
 ) -> float:
@@ -142,7 +153,7 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     outcome = s["outcome"]
     holder = measured & (outcome != OUTCOME_TURNED_AWAY)
     served = outcome == OUTCOME_SERVED
-    wait = np.where(served, s["called"], s["end"]) - s["queued"]
+    wait = step_waits(records, plan)
     edges = np.array([plan.tickets_open, max(plan.closing, plan.tickets_open + 1.0)])
     leave = np.where(served, s["called"], s["end"])
     v = records.visitors

@@ -141,6 +141,7 @@ class Plan:
     site: SiteLayout | None = None
     target_wait_min: float = 15.0
     target_share: float = 0.9
+    wait_counted_from_min: float = -math.inf
     warmup_min: float = 0.0
     agency_ids: tuple[str, ...] = field(init=False)
 
@@ -226,6 +227,9 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
         site=site,
         target_wait_min=scenario.target.wait_min,
         target_share=scenario.target.share,
+        wait_counted_from_min=(
+            hours.service_start if scenario.target.counted_from == "service_start" else -math.inf
+        ),
     )
 
 

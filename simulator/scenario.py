@@ -358,10 +358,15 @@ class Walking(_Strict):
 
 
 class Target(_Strict):
-    """The service target: ``share`` of visitors called within ``wait_min`` of their ticket."""
+    """The service target: ``share`` of visitors called within ``wait_min`` of their ticket.
+
+    ``counted_from: service_start`` counts a ticket taken before the counters open from the
+    opening instead (the queue at the door is then not held against the counters).
+    """
 
     wait_min: Annotated[float, Field(gt=0, le=600, allow_inf_nan=False)] = 15.0
     share: PositiveShare = 0.9
+    counted_from: Literal["ticket", "service_start"] = "ticket"
 
 
 class RunSettings(_Strict):
