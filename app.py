@@ -232,6 +232,7 @@ def reset_editor(base: Scenario, shipped: dict[str, Path]) -> None:
             "replications": base.run.replications,
             "seed": base.run.seed,
             "layout_choice": choice if choice is not None else NO_LAYOUT,
+            "wait_from_opening": base.target.counted_from == "service_start",
             **{
                 f"hour_{name}": editing.clock_time(getattr(hours, name))
                 for name in editing.HOUR_FIELDS
@@ -406,6 +407,7 @@ def editor(tr: Translator, base: Scenario, shipped: dict[str, Path]) -> Scenario
     columns = st.columns(len(editing.HOUR_FIELDS))
     for column, name in zip(columns, editing.HOUR_FIELDS, strict=True):
         column.time_input(tr(f"hour_{name}"), key=f"hour_{name}", step=dt.timedelta(minutes=5))
+    st.checkbox(tr("wait_from_opening"), key="wait_from_opening", help=tr("wait_from_opening_help"))
 
     st.subheader(tr("edit_layout"))
     layout_path = layout_editor(tr, shipped)
@@ -427,6 +429,7 @@ def editor(tr: Translator, base: Scenario, shipped: dict[str, Path]) -> Scenario
         day_type=state["day_type"],
         visitors_per_day=float(state["visitors"]),
         hours={name: state[f"hour_{name}"] for name in editing.HOUR_FIELDS},
+        wait_from_opening=bool(state.get("wait_from_opening", False)),
         agencies=edited,
         layout=layout_path,
         replications=int(state["replications"]),

@@ -81,6 +81,7 @@ class Edits:
     layout: str | None = KEEP_LAYOUT
     replications: int | None = None
     seed: int | None = None
+    wait_from_opening: bool | None = None
 
 
 def service_median(dist: Distribution) -> float:
@@ -241,6 +242,10 @@ def build_scenario(base: Scenario, edits: Edits) -> Scenario:
         data.pop("layout", None)
     elif edits.layout != KEEP_LAYOUT:
         data["layout"] = edits.layout
+    if edits.wait_from_opening is not None:
+        data.setdefault("target", {})["counted_from"] = (
+            "service_start" if edits.wait_from_opening else "ticket"
+        )
     run = data.setdefault("run", {})
     if edits.replications is not None:
         run["replications"] = int(edits.replications)

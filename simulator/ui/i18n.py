@@ -100,6 +100,11 @@ _ID: dict[str, str] = {
     "hour_service_start": "Layanan mulai",
     "hour_last_ticket": "Nomor antrean terakhir",
     "hour_closing": "Tutup",
+    "wait_from_opening": "Hitung waktu tunggu mulai jam layanan dibuka",
+    "wait_from_opening_help": (
+        "Pengunjung yang mengambil nomor sebelum loket buka menunggu pintu dibuka, berapa pun "
+        "jumlah loketnya. Centang agar waktu tunggu mereka dihitung mulai jam layanan dibuka."
+    ),
     "edit_layout": "Denah",
     "layout": "Denah yang dipakai",
     "layout_none": "Tanpa denah (tanpa berjalan kaki)",
@@ -398,6 +403,11 @@ _EN: dict[str, str] = {
     "hour_service_start": "Service starts",
     "hour_last_ticket": "Last ticket",
     "hour_closing": "Closing",
+    "wait_from_opening": "Count waits from when service opens",
+    "wait_from_opening_help": (
+        "Visitors who take a ticket before the counters open wait for the opening, however many "
+        "counters there are. Tick to count their wait from the opening instead."
+    ),
     "edit_layout": "Floor plan",
     "layout": "Floor plan used",
     "layout_none": "No floor plan (no walking)",

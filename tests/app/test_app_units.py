@@ -528,3 +528,13 @@ def test_day_types_and_agency_names_follow_the_language(normal_day: Scenario) ->
 def test_translator_refuses_unknown_languages() -> None:
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         Translator("fr")
+
+
+def test_wait_from_opening_sets_the_targets_origin(normal_day: Scenario) -> None:
+    assert normal_day.target.counted_from == "ticket"
+    on = editing.build_scenario(normal_day, editing.Edits(wait_from_opening=True))
+    assert on.target.counted_from == "service_start"
+    off = editing.build_scenario(on, editing.Edits(wait_from_opening=False))
+    assert off.target.counted_from == "ticket"
+    kept = editing.build_scenario(on, editing.Edits())
+    assert kept.target.counted_from == "service_start"
