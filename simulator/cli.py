@@ -57,7 +57,7 @@ def scenario_check(
     from simulator.scenario import load_scenario
 
     scenario = load_scenario(file)
-    plan = prepare_plan(scenario)
+    plan = prepare_plan(scenario, source=str(file))
     open_agencies = sum(1 for a in plan.agencies if a.open_today)
     counters = sum(a.counters for a in scenario.agencies)
     expected = sum(a.expected_arrivals for a in plan.agencies)
@@ -89,7 +89,7 @@ def run(
     from simulator.summary import result_table, result_to_json
 
     scenario = load_scenario(scenario_file)
-    plan = prepare_plan(scenario)
+    plan = prepare_plan(scenario, source=str(scenario_file))
     reps = replications if replications is not None else scenario.run.replications
     check_run_size(scenario, reps)
     chosen_seed = seed if seed is not None else scenario.run.seed
@@ -158,7 +158,7 @@ def compare(
             f"compare needs at least two scenario files, got {len(scenario_files)}"
         )
     scenarios = [load_scenario(f) for f in scenario_files]
-    plans = [prepare_plan(s) for s in scenarios]
+    plans = [prepare_plan(s, source=str(f)) for s, f in zip(scenarios, scenario_files, strict=True)]
     reps = replications if replications is not None else max(2, scenarios[0].run.replications)
     chosen_seed = seed if seed is not None else scenarios[0].run.seed
     bar = _progress_bar(reps * len(plans), quiet=as_json, label="simulating")

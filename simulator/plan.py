@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.distributions import Distribution
-from simulator.errors import ScenarioError
+from simulator.errors import FloorPlanError, ScenarioError
 from simulator.scenario import Scenario, WalkingGroup
 from simulator.walking import SiteLayout
 
@@ -313,6 +313,18 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
     return _site_cached(str(path), path.stat().st_mtime_ns, counters, slots)
 
 
-def prepare_plan(scenario: Scenario) -> Plan:
-    """Scenario + its floor plan -> the engine's plan (the first arrow of the data flow)."""
-    return compile_plan(scenario, site=site_for(scenario))
+def prepare_plan(scenario: Scenario, *, source: str | None = None) -> Plan:
+    """Scenario + its floor plan -> the engine's plan (the first arrow of the data flow).
+
+    ``source`` names the scenario file in errors about fitting it onto its floor plan.
+    """
+    try:
+        return compile_plan(scenario, site=site_for(scenario))
+    except ScenarioError as exc:
+        if source is None or exc.file:
+            raise
+        raise ScenarioError(exc.detail, file=source, field=exc.field or "layout") from None
+    except FloorPlanError as exc:
+        if source is None:
+            raise
+        raise FloorPlanError(f"{source}: layout {scenario.layout}: {exc}") from None
