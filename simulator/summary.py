@@ -24,9 +24,7 @@ def _number(value: Any) -> float | None:
 
 def _row(row: pd.Series) -> dict[str, Any]:
     out: dict[str, Any] = {key: _number(row[key]) for key in JSON_KPIS}
-    out["ci95"] = {
-        key: _number(row[f"{key}_ci"]) for key in JSON_KPIS if f"{key}_ci" in row.index
-    }
+    out["ci95"] = {key: _number(row[f"{key}_ci"]) for key in JSON_KPIS if f"{key}_ci" in row.index}
     return out
 
 
