@@ -11,12 +11,17 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.exceptions import TyperException
 
 from simulator.errors import SimulatorError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from simulator.plan import Plan
 
 __all__ = ["app", "main"]
 
@@ -80,6 +85,12 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Folder for result files.")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Table file format.")] = Format.csv,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    records: Annotated[
+        bool,
+        typer.Option(
+            "--records", help="With --out, also write every visitor and every step (all days)."
+        ),
+    ] = False,
 ) -> None:
     """Simulate a scenario and print per-agency results."""
     from simulator.experiment import run_experiment
@@ -88,6 +99,8 @@ def run(
     from simulator.scenario import check_run_size, load_scenario
     from simulator.summary import result_table, result_to_json
 
+    if records and out is None:
+        raise SimulatorError("--records writes tables, so it needs --out DIR")
     scenario = load_scenario(scenario_file)
     plan = prepare_plan(scenario, source=str(scenario_file))
     reps = replications if replications is not None else scenario.run.replications
@@ -113,6 +126,10 @@ def run(
         if len(result.zones_per_replication):
             write_table(result.zones_summary, out / "zones_summary", fmt.value)
             write_table(result.occupancy, out / "zone_occupancy", fmt.value)
+        if records:
+            visitors, steps = _day_records(plan, chosen_seed, reps)
+            write_table(visitors, out / "visitors", fmt.value)
+            write_table(steps, out / "steps", fmt.value)
         write_json(data, out / "run.json")
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))
@@ -337,6 +354,20 @@ def optimize(
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
         return
     typer.echo(result.to_text())
+
+
+def _day_records(plan: Plan, seed: int, replications: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every visitor and every step of every replication (re-simulated: the same streams give
+    the same days, so this matches the KPIs exactly)."""
+    import pandas as pd
+
+    from simulator.engine import simulate_day
+
+    days = [simulate_day(plan, seed=seed, replication=r) for r in range(replications)]
+    return (
+        pd.concat([d.visitors_frame() for d in days], ignore_index=True),
+        pd.concat([d.steps_frame() for d in days], ignore_index=True),
+    )
 
 
 def _register_floorplan_commands() -> None:
