@@ -433,13 +433,13 @@ class _Day:
         exit_time[refused] = time[refused]
         if self.site is not None:
             speed_m_per_min = a["speed"][who] * 60.0
-            to_zone = self.site.distance_m(ENTRANCE, zone_node(agency.id))
-            to_exit = self.site.distance_m(ENTRANCE, EXIT)
+            to_zone, to_zone_extra = self._legs(ENTRANCE, zone_node(agency.id), priority)
+            to_exit, to_exit_extra = self._legs(ENTRANCE, EXIT, priority)
             walked = np.where(admitted, to_zone, to_exit)
             self.zone_arrive[base : base + n] = np.where(
-                admitted, time + to_zone / speed_m_per_min, NAN
+                admitted, time + to_zone / speed_m_per_min + to_zone_extra, NAN
             ).tolist()
-            exit_time[refused] += to_exit / speed_m_per_min[refused]
+            exit_time[refused] += (to_exit / speed_m_per_min + to_exit_extra)[refused]
             walk = self.visitors["walk_m"]
             for visitor, metres in zip(who.tolist(), walked.tolist(), strict=True):
                 walk[visitor] += metres
@@ -452,9 +452,20 @@ class _Day:
         """Adds the walk to the visitor's distance and returns its duration in minutes."""
         if self.site is None:
             return 0.0
-        metres = self.site.distance_m(origin, destination)
+        metres, extra = self.site.leg(origin, destination, priority=self.priority[visitor])
         self.visitors["walk_m"][visitor] += metres
-        return metres / self.speed[visitor] / 60.0
+        return metres / self.speed[visitor] / 60.0 + extra
+
+    def _legs(
+        self, origin: str, destination: str, priority: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Metres and fixed minutes of one walk for visitors with the given priority flags."""
+        assert self.site is not None
+        normal = self.site.leg(origin, destination, priority=False)
+        first = self.site.leg(origin, destination, priority=True)
+        metres = np.where(priority, first[0], normal[0])
+        extra = np.where(priority, first[1], normal[1])
+        return metres, extra
 
     def _later(self, delay: float, action: Callable[[], None]) -> None:
         if delay <= 0.0:

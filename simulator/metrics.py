@@ -149,7 +149,7 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     s = records.steps
     station = s["station"]
     at_agency = station >= 0
-    measured = at_agency & (s["queued"] >= plan.warmup_min)
+    measured = at_agency & (s["queued"] >= plan.measured_from_min)
     outcome = s["outcome"]
     holder = measured & (outcome != OUTCOME_TURNED_AWAY)
     served = outcome == OUTCOME_SERVED

@@ -18,7 +18,7 @@ import numpy as np
 
 from simulator.distributions import Distribution
 from simulator.errors import FloorPlanError, ScenarioError
-from simulator.scenario import Scenario, WalkingGroup
+from simulator.scenario import Agency, Scenario, WalkingGroup
 from simulator.walking import SiteLayout
 
 __all__ = [
@@ -38,9 +38,11 @@ __all__ = [
 class CounterSchedule:
     """When each of an agency's counters is staffed.
 
-    All counters are staffed from ``start`` to ``closing`` except during breaks, when only the
-    first ``ceil(share * counters)`` are. After closing every counter keeps serving the tickets
-    already issued (overtime).
+    All counters are staffed from ``start`` to ``closing`` except during breaks ``(begin, end,
+    staffed)``, when only the first ``staffed`` counters are. Breaks end at closing at the
+    latest: after closing every counter keeps serving the tickets already issued (overtime).
+    This is the one rule for when a counter works; the engine (:meth:`resume_time`) and the
+    utilisation metric (:meth:`staffed_windows`, :meth:`staffed_minutes`) both read it.
     """
 
     start: float
@@ -50,10 +52,14 @@ class CounterSchedule:
     def resume_time(self, counter: int, now: float) -> float:
         """Earliest time at or after ``now`` when ``counter`` is staffed."""
         if now < self.start:
-            return self.start
-        for begin, end, staffed in self.breaks:
-            if begin <= now < end and counter >= staffed and now < self.closing:
-                return end
+            now = self.start
+        moved = True
+        while moved and now < self.closing:
+            moved = False
+            for begin, end, staffed in self.breaks:
+                if begin <= now < end and counter >= staffed:
+                    now = min(end, self.closing)
+                    moved = True
         return now
 
     def staffed_windows(self, counter: int) -> list[tuple[float, float]]:
@@ -99,6 +105,7 @@ class AgencyPlan:
     patience: Distribution | None
     transfers: tuple[tuple[int, float], ...]
     schedule: CounterSchedule
+    no_show_call_min: float = 0.0
 
     @property
     def expected_arrivals(self) -> float:
@@ -142,18 +149,24 @@ class Plan:
     target_wait_min: float = 15.0
     target_share: float = 0.9
     wait_counted_from_min: float = -math.inf
-    warmup_min: float = 0.0
+    measured_from_min: float = -math.inf
+    """KPIs count the tickets taken at or after this time (the end of the warm-up)."""
     agency_ids: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "agency_ids", tuple(a.id for a in self.agencies))
 
 
-def _schedule(scenario: Scenario, counters: int) -> CounterSchedule:
+def _schedule(scenario: Scenario, agency: Agency) -> CounterSchedule:
+    """The agency's own staffing periods if it has them, else the day's breaks."""
     hours = scenario.day.hours
-    breaks = tuple(
-        (b.start, b.end, math.ceil(b.staffed_share * counters - 1e-9)) for b in hours.breaks
-    )
+    if agency.staffing is not None:
+        breaks = tuple((p.start, p.end, p.counters) for p in agency.staffing)
+    else:
+        breaks = tuple(
+            (b.start, b.end, math.ceil(b.staffed_share * agency.counters - 1e-9))
+            for b in hours.breaks
+        )
     return CounterSchedule(start=hours.service_start, closing=hours.closing, breaks=breaks)
 
 
@@ -203,7 +216,12 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
                 ),
                 patience=agency.patience if agency.patience is not None else scenario.patience,
                 transfers=transfers,
-                schedule=_schedule(scenario, agency.counters),
+                schedule=_schedule(scenario, agency),
+                no_show_call_min=(
+                    agency.no_show_call_min
+                    if agency.no_show_call_min is not None
+                    else scenario.no_show_call_min
+                ),
             )
         )
     front = scenario.front_office
@@ -229,6 +247,9 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
         target_share=scenario.target.share,
         wait_counted_from_min=(
             hours.service_start if scenario.target.counted_from == "service_start" else -math.inf
+        ),
+        measured_from_min=(
+            hours.tickets_open + scenario.run.warmup_min if scenario.run.warmup_min else -math.inf
         ),
     )
 
@@ -281,7 +302,7 @@ def stationary_plan(
         front_office=FrontOfficePlan(info=None, info_share=0.0, kiosks=None),
         walking_normal=group,
         walking_priority=group,
-        warmup_min=warmup_min,
+        measured_from_min=warmup_min,
     )
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "Kiosks",
     "RunSettings",
     "Scenario",
+    "StaffingPeriod",
     "Target",
     "Transfer",
     "Walking",
@@ -125,6 +126,8 @@ def format_clock(minutes: float) -> str:
 #: A clock time: written ``"HH:MM"`` in the file, held as minutes since midnight.
 ClockTime = Annotated[float, BeforeValidator(_parse_clock)]
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+NoShowCallMin = Annotated[float, Field(ge=0, le=30, allow_inf_nan=False)]
+"""Minutes a counter loses calling a ticket whose holder has left."""
 PositiveShare = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
@@ -183,6 +186,23 @@ class Hours(_Strict):
         for (_s1, e1), (s2, _) in itertools.pairwise(spans):
             if s2 < e1:
                 raise _FieldProblem(("breaks",), f"breaks overlap at {format_clock(s2)}")
+        return self
+
+
+class StaffingPeriod(_Strict):
+    """A period when only ``counters`` of an agency's counters are staffed (breaks, a shift)."""
+
+    start: ClockTime
+    end: ClockTime
+    counters: Annotated[int, Field(ge=0, le=MAX_COUNTERS_PER_AGENCY, strict=True)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.end <= self.start:
+            raise ValueError(
+                f"staffing period ends at {format_clock(self.end)}, not after it starts at "
+                f"{format_clock(self.start)}"
+            )
         return self
 
 
@@ -247,7 +267,7 @@ class Agency(_Strict):
     counters: Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_AGENCY, strict=True)]
     share: PositiveShare | None = None
     visitors_per_day: (
-        Annotated[float, Field(gt=0, le=MAX_VISITORS_PER_DAY, allow_inf_nan=False)] | None
+        Annotated[float, Field(ge=0, le=MAX_VISITORS_PER_DAY, allow_inf_nan=False)] | None
     ) = None
     daily_quota: Annotated[int, Field(ge=1, le=MAX_VISITORS_PER_DAY, strict=True)] | None = None
     days_open: Annotated[list[Weekday], Field(min_length=1, max_length=7)] = [
@@ -262,6 +282,8 @@ class Agency(_Strict):
     priority_share: Share | None = None
     patience: DistributionSpec | None = None
     slots: Annotated[list[str], Field(max_length=MAX_COUNTERS_PER_AGENCY)] | None = None
+    no_show_call_min: NoShowCallMin | None = None
+    staffing: Annotated[list[StaffingPeriod], Field(max_length=100)] | None = None
 
     @field_validator("id")
     @classmethod
@@ -286,6 +308,20 @@ class Agency(_Strict):
                 f"agency {self.id!r}: give exactly one of service (a distribution) or "
                 f"services (a mix of services with shares), got {found}"
             )
+        periods = sorted(self.staffing or [], key=lambda p: p.start)
+        for i, period in enumerate(periods):
+            if period.counters > self.counters:
+                raise _FieldProblem(
+                    ("staffing", i, "counters"),
+                    f"agency {self.id!r} staffs {period.counters} counters from "
+                    f"{format_clock(period.start)} but has only {self.counters}",
+                )
+        for a, b in itertools.pairwise(periods):
+            if b.start < a.end:
+                raise _FieldProblem(
+                    ("staffing",),
+                    f"agency {self.id!r}: staffing periods overlap at {format_clock(b.start)}",
+                )
         if self.services is not None:
             try:
                 Mixture(components=self.services)
@@ -370,10 +406,15 @@ class Target(_Strict):
 
 
 class RunSettings(_Strict):
-    """How many replications to run and the seed they derive from."""
+    """How many replications to run, the seed they derive from, and the warm-up left out.
+
+    ``warmup_min``: tickets taken in the first ``warmup_min`` minutes after ``tickets_open`` are
+    simulated but left out of every KPI (steady-state studies; 0 for a real day).
+    """
 
     replications: Annotated[int, Field(ge=1, le=MAX_REPLICATIONS, strict=True)] = 10
     seed: Annotated[int, Field(ge=0, lt=2**63, strict=True)] = 2023
+    warmup_min: Annotated[float, Field(ge=0, le=1440, allow_inf_nan=False)] = 0.0
 
 
 class Scenario(_Strict):
@@ -386,6 +427,7 @@ class Scenario(_Strict):
     demand: Demand
     priority_share: Share = 0.10
     patience: DistributionSpec = Exponential(mean_min=120)
+    no_show_call_min: NoShowCallMin = 0.5
     front_office: FrontOffice | None = None
     agencies: Annotated[list[Agency], Field(min_length=1, max_length=MAX_AGENCIES)]
     transfers: Annotated[list[Transfer], Field(max_length=500)] = []
@@ -784,6 +826,9 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     data["day"]["hours"] = _clock_fields(data["day"]["hours"])
     profile = data["demand"]["arrival_profile"]
     data["demand"]["arrival_profile"] = [_clock_fields(b) for b in profile]
+    for agency in data["agencies"]:
+        if "staffing" in agency:
+            agency["staffing"] = [_clock_fields(p) for p in agency["staffing"]]
     return data
 
 

@@ -52,6 +52,8 @@ class WaitingZone:
     area_m2: float
     seats: int
     standing_capacity: int
+    floor: int = 0
+    priority: bool = False
 
     def __post_init__(self) -> None:
         if self.seats < 0 or self.standing_capacity < 0 or self.area_m2 < 0:
@@ -64,7 +66,13 @@ class WaitingZone:
 
 @dataclass(frozen=True, kw_only=True)
 class SiteLayout:
-    """Walking distances (metres) between named points, and the zone each agency waits in."""
+    """Walking distances (metres) between named points, and the zone each agency waits in.
+
+    A walk from ``a`` to ``b`` covers ``distances_m[a, b]`` metres at the visitor's own speed
+    plus ``extra_min[a, b]`` fixed minutes (stairs and lifts between floors; zero on one floor).
+    Priority visitors may take other routes (the lift where there is one):
+    ``priority_distances_m`` and ``priority_extra_min``, which default to the normal ones.
+    """
 
     name: str
     nodes: tuple[str, ...]
@@ -72,13 +80,18 @@ class SiteLayout:
     zones: tuple[WaitingZone, ...] = ()
     agency_zone: Mapping[str, str] = field(default_factory=dict)
     floorplan_hash: str = ""
+    extra_min: np.ndarray | None = None
+    priority_distances_m: np.ndarray | None = None
+    priority_extra_min: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.nodes)
-        if self.distances_m.shape != (n, n):
-            raise ValueError(
-                f"distances_m has shape {self.distances_m.shape}, expected ({n}, {n}) for {n} nodes"
-            )
+        for label in ("distances_m", "extra_min", "priority_distances_m", "priority_extra_min"):
+            matrix = getattr(self, label)
+            if matrix is not None and matrix.shape != (n, n):
+                raise ValueError(
+                    f"{label} has shape {matrix.shape}, expected ({n}, {n}) for {n} nodes"
+                )
         if len(set(self.nodes)) != n:
             raise ValueError("node names must be unique")
         zone_names = {z.name for z in self.zones}
@@ -95,6 +108,23 @@ class SiteLayout:
         if i is None or j is None:
             return 0.0
         return float(self.distances_m[i, j])
+
+    def leg(self, a: str, b: str, *, priority: bool) -> tuple[float, float]:
+        """The walk from ``a`` to ``b``: (metres, fixed extra minutes); (0, 0) for a node not
+        drawn. Priority visitors take their own routes where the layout gives them."""
+        index: dict[str, int] = self._index  # type: ignore[attr-defined]
+        i = index.get(a)
+        j = index.get(b)
+        if i is None or j is None:
+            return 0.0, 0.0
+        metres = self.distances_m
+        extra = self.extra_min
+        if priority:
+            if self.priority_distances_m is not None:
+                metres = self.priority_distances_m
+            if self.priority_extra_min is not None:
+                extra = self.priority_extra_min
+        return float(metres[i, j]), float(extra[i, j]) if extra is not None else 0.0
 
     def zone_of(self, agency_id: str) -> str | None:
         """Name of the waiting zone used by ``agency_id``'s visitors, if the plan has one."""

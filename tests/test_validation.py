@@ -44,14 +44,14 @@ class Estimate:
 def _day_kpis(records: DayRecords, plan: Plan, *, station: int, t_min: float) -> dict[str, float]:
     """KPIs of one replication for visitors who took their ticket after the warm-up."""
     s = records.steps
-    mine = (s["station"] == station) & (s["queued"] >= plan.warmup_min)
+    mine = (s["station"] == station) & (s["queued"] >= plan.measured_from_min)
     served = s["outcome"] == OUTCOME_SERVED
     wait = (np.where(served, s["called"], s["end"]) - s["queued"])[mine]
     ok = served[mine]
     high = s["priority"][mine]
     # Counter busy time inside [warm-up, closing], over the counter-minutes of that window.
     done = served & (s["station"] == station)
-    window = (plan.warmup_min, plan.closing)
+    window = (plan.measured_from_min, plan.closing)
     busy = np.clip(
         np.minimum(s["end"][done], window[1]) - np.maximum(s["start"][done], window[0]), 0, None
     ).sum()
