@@ -22,7 +22,7 @@ import streamlit as st
 
 from simulator.errors import SimulatorError
 from simulator.experiment import ExperimentResult
-from simulator.plan import site_for
+from simulator.inputs import site_for
 from simulator.scenario import (
     MAX_REPLICATIONS,
     MAX_VISITORS_PER_DAY,

@@ -29,7 +29,8 @@ import simpy
 from simulator.distributions import Exponential
 from simulator.engine import simulate_day
 from simulator.experiment import run_experiment
-from simulator.plan import prepare_plan, stationary_plan
+from simulator.inputs import plan_for
+from simulator.plan import stationary_plan
 from simulator.records import DayRecords
 from simulator.scenario import load_scenario
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     )
 
     start = time.perf_counter()
-    plan = prepare_plan(load_scenario(MONDAY))
+    plan = plan_for(load_scenario(MONDAY))
     prepare_s = time.perf_counter() - start
     replications = 10
 

@@ -537,14 +537,14 @@ def write_geojson(layout: Layout, path: Path) -> None:
 
 def main(out_dir: Path | None = None) -> None:
     """Write every layout (DXF, GeoJSON, PNG) into ``out_dir`` (default: this folder)."""
-    from simulator.floorplan import check_plan, draw_plan, load_plan
+    from simulator.floorplan import check_plan, draw_plan, load_floorplan
 
     here = out_dir or Path(__file__).resolve().parent
     for layout in LAYOUTS:
         dxf_path = here / f"{layout.name}.dxf"
         write_dxf(layout, dxf_path)
         write_geojson(layout, here / f"{layout.name}.geojson")
-        plan = load_plan(dxf_path)
+        plan = load_floorplan(dxf_path)
         report = check_plan(plan)
         slots = len(plan.counters)
         seats_n = sum(len(z.seats) for z in plan.zones)

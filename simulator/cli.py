@@ -58,11 +58,11 @@ def scenario_check(
     file: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
 ) -> None:
     """Validate a scenario file (and the floor plan it names)."""
-    from simulator.plan import prepare_plan
+    from simulator.inputs import plan_for
     from simulator.scenario import load_scenario
 
     scenario = load_scenario(file)
-    plan = prepare_plan(scenario, source=str(file))
+    plan = plan_for(scenario, source=str(file))
     open_agencies = sum(1 for a in plan.agencies if a.open_today)
     counters = sum(a.counters for a in scenario.agencies)
     expected = sum(a.expected_arrivals for a in plan.agencies)
@@ -94,15 +94,15 @@ def run(
 ) -> None:
     """Simulate a scenario and print per-agency results."""
     from simulator.experiment import run_experiment
+    from simulator.inputs import plan_for
     from simulator.output import file_sha256, write_json, write_table
-    from simulator.plan import prepare_plan
     from simulator.scenario import check_run_size, load_scenario
     from simulator.summary import result_table, result_to_json
 
     if records and out is None:
         raise SimulatorError("--records writes tables, so it needs --out DIR")
     scenario = load_scenario(scenario_file)
-    plan = prepare_plan(scenario, source=str(scenario_file))
+    plan = plan_for(scenario, source=str(scenario_file))
     reps = replications if replications is not None else scenario.run.replications
     check_run_size(scenario, reps)
     chosen_seed = seed if seed is not None else scenario.run.seed
@@ -166,8 +166,8 @@ def compare(
     from simulator import __version__
     from simulator.compare import comparison_table, paired_differences, run_paired
     from simulator.executors import make_executor
+    from simulator.inputs import plan_for
     from simulator.output import file_sha256
-    from simulator.plan import prepare_plan
     from simulator.scenario import load_scenario
 
     if len(scenario_files) < 2:
@@ -175,7 +175,7 @@ def compare(
             f"compare needs at least two scenario files, got {len(scenario_files)}"
         )
     scenarios = [load_scenario(f) for f in scenario_files]
-    plans = [prepare_plan(s, source=str(f)) for s, f in zip(scenarios, scenario_files, strict=True)]
+    plans = [plan_for(s, source=str(f)) for s, f in zip(scenarios, scenario_files, strict=True)]
     reps = replications if replications is not None else max(2, scenarios[0].run.replications)
     chosen_seed = seed if seed is not None else scenarios[0].run.seed
     bar = _progress_bar(reps * len(plans), quiet=as_json, label="simulating")
@@ -433,14 +433,14 @@ def _show_with_results(
 
     matplotlib.use("Agg")
     from simulator.experiment import run_experiment
-    from simulator.floorplan import compile_site, draw_plan, find_route, load_plan
+    from simulator.floorplan import compile_site, draw_plan, find_route, load_floorplan
     from simulator.plan import compile_plan
     from simulator.scenario import load_scenario
 
     columns = {"p90": ("wait_p90_min", "p90 wait (min)"), "utilisation": ("utilisation", "")}
     if metric not in columns:
         raise SimulatorError(f"--metric {metric!r}: expected one of {', '.join(columns)}")
-    floor = load_plan(plan_path)
+    floor = load_floorplan(plan_path)
     site = None
     values: dict[str, float] | None = None
     column, label = columns[metric]

@@ -32,8 +32,9 @@ from simulator import __version__
 from simulator.compare import run_paired
 from simulator.errors import SimulatorError
 from simulator.executors import Executor, InlineExecutor
+from simulator.inputs import plan_for
 from simulator.metrics import OVERALL
-from simulator.plan import Plan, compile_plan, prepare_plan
+from simulator.plan import Plan, compile_plan
 from simulator.queueing import erlang_c_servers_for_target
 from simulator.scenario import MAX_COUNTERS_PER_AGENCY, Scenario
 from simulator.stats import mean_ci
@@ -207,9 +208,9 @@ def floor_plan_slots(scenario: Scenario) -> int | None:
     """Counter slots drawn in the scenario's floor plan (``None`` without a layout)."""
     if scenario.layout is None:
         return None
-    from simulator.floorplan.load import load_plan
+    from simulator.floorplan.load import load_floorplan
 
-    return len(load_plan(scenario.layout).counters)
+    return len(load_floorplan(scenario.layout).counters)
 
 
 def erlang_c_start(plan: Plan, *, target_p90_min: float) -> dict[str, int]:
@@ -263,7 +264,7 @@ class _Evaluator:
 
     def run(self, allocation: Mapping[str, int], why: str) -> None:
         scenario = with_counters(self.scenario, allocation)
-        plan = prepare_plan(scenario) if self.walking else compile_plan(scenario)
+        plan = plan_for(scenario) if self.walking else compile_plan(scenario)
         (result,) = run_paired(
             [plan], seed=self.seed, replications=self.replications, executor=self.executor
         )

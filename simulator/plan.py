@@ -8,17 +8,14 @@ always give the same day.
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from simulator.distributions import Distribution
-from simulator.errors import FloorPlanError, ScenarioError
-from simulator.scenario import Agency, Scenario, WalkingGroup
+from simulator.scenario import Agency, ArrivalBin, Scenario, WalkingGroup
 from simulator.walking import SiteLayout
 
 __all__ = [
@@ -28,8 +25,6 @@ __all__ = [
     "Plan",
     "ServicePoint",
     "compile_plan",
-    "prepare_plan",
-    "site_for",
     "stationary_plan",
 ]
 
@@ -170,12 +165,11 @@ def _schedule(scenario: Scenario, agency: Agency) -> CounterSchedule:
     return CounterSchedule(start=hours.service_start, closing=hours.closing, breaks=breaks)
 
 
-def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
-    """The engine's plan for ``scenario``, walking on ``site`` (no walking when ``None``)."""
-    profile = sorted(scenario.demand.arrival_profile, key=lambda b: b.start)
+def _profile_rates(profile: Sequence[ArrivalBin]) -> tuple[np.ndarray, np.ndarray]:
+    """Bin edges and the arrival rate per minute of one visitor a day (gaps get rate 0)."""
     edges: list[float] = []
     shares: list[float] = []
-    for b in profile:
+    for b in sorted(profile, key=lambda b: b.start):
         if edges and edges[-1] < b.start:
             shares.append(0.0)
             edges.append(b.start)
@@ -185,17 +179,21 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
         edges.append(b.end)
     bin_edges = np.asarray(edges, dtype=float)
     share_arr = np.asarray(shares, dtype=float)
-    share_arr = share_arr / share_arr.sum()
-    day_rates = share_arr / np.diff(bin_edges)
+    return bin_edges, share_arr / share_arr.sum() / np.diff(bin_edges)
 
-    volume = scenario.demand.visitors_per_day * scenario.day_multiplier
+
+def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
+    """The engine's plan for ``scenario``, walking on ``site`` (no walking when ``None``)."""
+    day_edges, day_rates = _profile_rates(scenario.demand.arrival_profile)
     index = {a.id: i for i, a in enumerate(scenario.agencies)}
     agencies = []
     for i, agency in enumerate(scenario.agencies):
-        if agency.share is not None:
-            per_day = volume * agency.share
-        else:
-            per_day = (agency.visitors_per_day or 0.0) * scenario.day_multiplier
+        per_day = scenario.agency_volume(agency)
+        bin_edges, rates = (
+            _profile_rates(agency.arrival_profile)
+            if agency.arrival_profile is not None
+            else (day_edges, day_rates)
+        )
         transfers = tuple(
             (index[t.to], t.share) for t in scenario.transfers if t.from_ == agency.id
         )
@@ -206,7 +204,7 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
                 counters=agency.counters,
                 open_today=scenario.day.weekday in agency.days_open,
                 bin_edges=bin_edges,
-                rates_per_min=day_rates * per_day,
+                rates_per_min=rates * per_day,
                 daily_quota=agency.daily_quota,
                 service=agency.service_time,
                 priority_share=(
@@ -304,48 +302,3 @@ def stationary_plan(
         walking_priority=group,
         measured_from_min=warmup_min,
     )
-
-
-@functools.lru_cache(maxsize=32)
-def _site_cached(
-    layout: str,
-    modified_ns: int,
-    counters: tuple[tuple[str, int], ...],
-    slots: tuple[tuple[str, tuple[str, ...]], ...],
-) -> SiteLayout:
-    from simulator.floorplan.load import load_plan
-    from simulator.floorplan.site import compile_site
-
-    floor = load_plan(layout)
-    return compile_site(
-        floor, counters=dict(counters), slots=dict(slots) or None, name=Path(layout).stem
-    )
-
-
-def site_for(scenario: Scenario) -> SiteLayout | None:
-    """The walking seam for the scenario's floor plan (``None`` without a layout); cached."""
-    if scenario.layout is None:
-        return None
-    path = Path(scenario.layout)
-    if not path.is_file():
-        raise ScenarioError(f"layout file not found: {path}", field="layout")
-    counters = tuple((a.id, a.counters) for a in scenario.agencies)
-    slots = tuple((a.id, tuple(a.slots)) for a in scenario.agencies if a.slots)
-    return _site_cached(str(path), path.stat().st_mtime_ns, counters, slots)
-
-
-def prepare_plan(scenario: Scenario, *, source: str | None = None) -> Plan:
-    """Scenario + its floor plan -> the engine's plan (the first arrow of the data flow).
-
-    ``source`` names the scenario file in errors about fitting it onto its floor plan.
-    """
-    try:
-        return compile_plan(scenario, site=site_for(scenario))
-    except ScenarioError as exc:
-        if source is None or exc.file:
-            raise
-        raise ScenarioError(exc.detail, file=source, field=exc.field or "layout") from None
-    except FloorPlanError as exc:
-        if source is None:
-            raise
-        raise FloorPlanError(f"{source}: layout {scenario.layout}: {exc}") from None

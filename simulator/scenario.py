@@ -231,30 +231,39 @@ class ArrivalBin(_Strict):
         return self
 
 
+DayTypes = Annotated[
+    dict[str, Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]],
+    Field(min_length=1, max_length=20),
+]
+"""Day type -> multiplier of the visitor volume."""
+
+
 class Demand(_Strict):
     """How many visitors come and when."""
 
     visitors_per_day: Annotated[float, Field(gt=0, le=MAX_VISITORS_PER_DAY, allow_inf_nan=False)]
-    day_types: Annotated[
-        dict[str, Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]],
-        Field(min_length=1, max_length=20),
-    ] = {"normal": 1.0}
+    day_types: DayTypes = {"normal": 1.0}
     arrival_profile: Annotated[list[ArrivalBin], Field(min_length=1, max_length=500)]
 
     @model_validator(mode="after")
     def _profile(self) -> Self:
-        total = sum(b.share for b in self.arrival_profile)
-        if abs(total - 1.0) > 1e-3:
-            raise _FieldProblem(
-                ("arrival_profile",), f"arrival_profile shares must sum to 1, got {total:.4g}"
-            )
-        spans = sorted((b.start, b.end) for b in self.arrival_profile)
-        for (_, e1), (s2, _) in itertools.pairwise(spans):
-            if s2 < e1:
-                raise _FieldProblem(
-                    ("arrival_profile",), f"arrival_profile bins overlap at {format_clock(s2)}"
-                )
+        _check_profile(self.arrival_profile)
         return self
+
+
+def _check_profile(profile: list[ArrivalBin]) -> None:
+    """Shares of an arrival profile sum to one and its bins do not overlap."""
+    total = sum(b.share for b in profile)
+    if abs(total - 1.0) > 1e-3:
+        raise _FieldProblem(
+            ("arrival_profile",), f"arrival_profile shares must sum to 1, got {total:.4g}"
+        )
+    spans = sorted((b.start, b.end) for b in profile)
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
+        if s2 < e1:
+            raise _FieldProblem(
+                ("arrival_profile",), f"arrival_profile bins overlap at {format_clock(s2)}"
+            )
 
 
 class Agency(_Strict):
@@ -282,6 +291,8 @@ class Agency(_Strict):
     priority_share: Share | None = None
     patience: DistributionSpec | None = None
     slots: Annotated[list[str], Field(max_length=MAX_COUNTERS_PER_AGENCY)] | None = None
+    arrival_profile: Annotated[list[ArrivalBin], Field(min_length=1, max_length=500)] | None = None
+    day_types: DayTypes | None = None
     no_show_call_min: NoShowCallMin | None = None
     staffing: Annotated[list[StaffingPeriod], Field(max_length=100)] | None = None
 
@@ -308,6 +319,8 @@ class Agency(_Strict):
                 f"agency {self.id!r}: give exactly one of service (a distribution) or "
                 f"services (a mix of services with shares), got {found}"
             )
+        if self.arrival_profile is not None:
+            _check_profile(self.arrival_profile)
         periods = sorted(self.staffing or [], key=lambda p: p.start)
         for i, period in enumerate(periods):
             if period.counters > self.counters:
@@ -462,6 +475,14 @@ class Scenario(_Strict):
                     f"agency id {agency_id!r} appears twice (also agencies[{seen[agency_id]}])",
                 )
             seen[agency_id] = i
+        for i, agency in enumerate(self.agencies):
+            unknown = sorted(set(agency.day_types or {}) - set(self.demand.day_types))
+            if unknown:
+                raise _FieldProblem(
+                    ("agencies", i, "day_types"),
+                    f"day type {unknown[0]!r} is not one of demand.day_types "
+                    f"{sorted(self.demand.day_types)}",
+                )
         visitors = self.expected_visitors
         if visitors > MAX_VISITORS_PER_DAY:
             raise _FieldProblem(
@@ -518,9 +539,21 @@ class Scenario(_Strict):
     @property
     def expected_visitors(self) -> float:
         """Expected first visits on the simulated day, over every agency (day type applied)."""
-        shared = sum(a.share for a in self.agencies if a.share is not None)
-        own = sum(a.visitors_per_day for a in self.agencies if a.visitors_per_day is not None)
-        return (self.demand.visitors_per_day * shared + own) * self.day_multiplier
+        return sum(self.agency_volume(a) for a in self.agencies)
+
+    def agency_multiplier(self, agency: Agency) -> float:
+        """Volume multiplier of the simulated day type for ``agency`` (its own, or the day's)."""
+        if agency.day_types is not None and self.day.type in agency.day_types:
+            return agency.day_types[self.day.type]
+        return self.day_multiplier
+
+    def agency_volume(self, agency: Agency) -> float:
+        """Expected first visits to ``agency`` on the simulated day (day type applied)."""
+        if agency.share is not None:
+            base = self.demand.visitors_per_day * agency.share
+        else:
+            base = agency.visitors_per_day or 0.0
+        return base * self.agency_multiplier(agency)
 
     def agency(self, agency_id: str) -> Agency:
         """The agency with id ``agency_id``."""
@@ -827,8 +860,9 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     profile = data["demand"]["arrival_profile"]
     data["demand"]["arrival_profile"] = [_clock_fields(b) for b in profile]
     for agency in data["agencies"]:
-        if "staffing" in agency:
-            agency["staffing"] = [_clock_fields(p) for p in agency["staffing"]]
+        for key in ("staffing", "arrival_profile"):
+            if key in agency:
+                agency[key] = [_clock_fields(p) for p in agency[key]]
     return data
 
 

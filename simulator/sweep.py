@@ -41,9 +41,10 @@ from simulator import __version__
 from simulator.errors import ScenarioError, SimulatorError
 from simulator.executors import Executor, InlineExecutor
 from simulator.experiment import KPI_COLUMNS, run_replication
+from simulator.inputs import plan_for
 from simulator.metrics import OVERALL
 from simulator.output import atomic_write_bytes, file_sha256, write_json, write_table
-from simulator.plan import Plan, prepare_plan
+from simulator.plan import Plan
 from simulator.scenario import (
     MAX_COUNTERS_PER_AGENCY,
     MAX_REPLICATIONS,
@@ -683,7 +684,7 @@ def run_sweep(
 
 def _plan_for(variant: Variant, source: str) -> Plan:
     try:
-        return prepare_plan(variant.scenario)
+        return plan_for(variant.scenario)
     except SimulatorError as exc:
         raise ScenarioError(
             f"variant {variant.id} ({_describe(variant.params)}): {exc}", file=source

@@ -20,7 +20,7 @@ import pytest
 
 from simulator.cli import main
 from simulator.engine import simulate_day
-from simulator.plan import prepare_plan
+from simulator.inputs import plan_for
 from simulator.records import OUTCOME_SERVED
 from simulator.scenario import load_scenario
 
@@ -112,7 +112,7 @@ def test_friday_service_ends_soon_after_1130() -> None:
     scenario = load_scenario(ROOT / "scenarios" / "friday.yaml")
     hours = scenario.day.hours
     assert (hours.last_ticket, hours.closing) == (11 * 60, 11 * 60 + 30)
-    plan = prepare_plan(scenario)
+    plan = plan_for(scenario)
     for replication in range(REPLICATIONS):
         steps = simulate_day(plan, seed=scenario.run.seed, replication=replication).steps
         at_counter = (steps["station"] >= 0) & (steps["outcome"] == OUTCOME_SERVED)

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from simulator.engine import simulate_day
-from simulator.plan import Plan, compile_plan, prepare_plan
+from simulator.inputs import plan_for
+from simulator.plan import Plan, compile_plan
 from simulator.records import DayRecords
 from simulator.scenario import Scenario, load_scenario
 from simulator.streams import PURPOSES, stream
@@ -85,7 +86,7 @@ def test_bad_stream_names_are_refused_quoting_the_value() -> None:
 
 
 def test_same_seed_gives_an_identical_day(monday: Scenario) -> None:
-    plan = prepare_plan(monday)
+    plan = plan_for(monday)
     first = simulate_day(plan, seed=2023, replication=4)
     again = simulate_day(plan, seed=2023, replication=4)
     assert first.n_visitors > 100
@@ -98,7 +99,7 @@ def test_same_seed_gives_an_identical_day(monday: Scenario) -> None:
 
 
 def test_another_replication_or_seed_draws_another_day(monday: Scenario) -> None:
-    plan = prepare_plan(monday)
+    plan = plan_for(monday)
     base = _arrivals_by_agency(simulate_day(plan, seed=2023, replication=0))
     for other in (
         simulate_day(plan, seed=2023, replication=1),

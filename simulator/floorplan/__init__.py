@@ -2,7 +2,7 @@
 
 Typical use::
 
-    plan = load_plan("layouts/korpri-central.dxf")
+    plan = load_floorplan("layouts/korpri-central.dxf")
     report = check_plan(plan)                  # report.to_json(), report.to_text()
     site = compile_site(plan, counters={"disdukcapil": 5, ...})   # a walking.SiteLayout
     fig = draw_plan(plan, site=site)
@@ -15,7 +15,7 @@ from simulator.floorplan.commands import check_command, find_route, route_comman
 from simulator.floorplan.draw import draw_plan, draw_zone_values
 from simulator.floorplan.dxf import load_dxf
 from simulator.floorplan.geojson import load_geojson
-from simulator.floorplan.load import load_plan
+from simulator.floorplan.load import load_floorplan
 from simulator.floorplan.model import FloorPlan, Problem
 from simulator.floorplan.routing import CLEARANCE_M, poi_matrix, router_for
 from simulator.floorplan.site import PlanSite, assign_slots, compile_site, waiting_zones
@@ -34,8 +34,8 @@ __all__ = [
     "draw_zone_values",
     "find_route",
     "load_dxf",
+    "load_floorplan",
     "load_geojson",
-    "load_plan",
     "poi_matrix",
     "route_command",
     "router_for",

@@ -14,7 +14,7 @@ from pathlib import Path
 from simulator.errors import FloorPlanError, SimulatorError
 from simulator.floorplan.check import check_plan
 from simulator.floorplan.draw import draw_plan
-from simulator.floorplan.load import load_plan
+from simulator.floorplan.load import load_floorplan
 from simulator.floorplan.model import FloorPlan
 from simulator.floorplan.routing import poi_matrix, router_for
 from simulator.floorplan.site import compile_site
@@ -26,7 +26,7 @@ XY = tuple[float, float]
 
 def check_command(path: str | Path, as_json: bool = False) -> int:
     """Print the check report (text or JSON); 0 when the plan has no errors, else 1."""
-    report = check_plan(load_plan(path))
+    report = check_plan(load_floorplan(path))
     if as_json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -65,7 +65,7 @@ def find_route(plan: FloorPlan, to: str, frm: str = "entrance") -> tuple[float, 
 
 def route_command(path: str | Path, to: str, frm: str = "entrance", as_json: bool = False) -> int:
     """Print the shortest walking route to slot ``to``; 1 when there is none."""
-    plan = load_plan(path)
+    plan = load_floorplan(path)
     distance, route = find_route(plan, to, frm)
     found = math.isfinite(distance)
     if as_json:
@@ -93,7 +93,7 @@ def show_command(
     values: Mapping[str, float] | None = None,
 ) -> int:
     """Draw the plan to ``out`` (PNG/SVG/PDF by extension); with counters, label by agency."""
-    plan = load_plan(path)
+    plan = load_floorplan(path)
     site = None
     if scenario_counters:
         try:

@@ -9,10 +9,10 @@ from simulator.floorplan.dxf import load_dxf
 from simulator.floorplan.geojson import load_geojson
 from simulator.floorplan.model import FloorPlan
 
-__all__ = ["load_plan"]
+__all__ = ["load_floorplan"]
 
 
-def load_plan(path: str | Path) -> FloorPlan:
+def load_floorplan(path: str | Path) -> FloorPlan:
     """Load a DXF (``.dxf``) or GeoJSON (``.geojson``/``.json``) floor plan.
 
     Other extensions are sniffed: a file starting with ``{`` is GeoJSON, anything else DXF.

@@ -1,7 +1,7 @@
 """Files the planner uploads and downloads: scenarios (YAML), floor plans, results (CSV).
 
 Uploads go through the same loaders as files on disk (:func:`~simulator.scenario.load_scenario`,
-:func:`~simulator.floorplan.load.load_plan`), after a size and format check of our own, so the
+:func:`~simulator.floorplan.load.load_floorplan`), after a size and format check of our own, so the
 app refuses exactly what the command line refuses, with a message the app can translate
 (:class:`UploadError`) or the loader's own one.
 """

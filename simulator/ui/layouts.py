@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 
 from simulator.floorplan.check import CheckReport, check_plan
-from simulator.floorplan.load import load_plan
+from simulator.floorplan.load import load_floorplan
 from simulator.floorplan.model import FloorPlan
 from simulator.scenario import Scenario
 
@@ -63,7 +63,7 @@ def _version(path: str | Path) -> tuple[str, int, int]:
 
 @functools.lru_cache(maxsize=16)
 def _load(path: str, modified_ns: int, size: int) -> FloorPlan:
-    return load_plan(path)
+    return load_floorplan(path)
 
 
 @functools.lru_cache(maxsize=16)

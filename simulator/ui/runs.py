@@ -17,8 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from simulator.experiment import ExperimentResult, run_experiment
+from simulator.inputs import plan_for
 from simulator.output import file_sha256
-from simulator.plan import Plan, prepare_plan
+from simulator.plan import Plan
 from simulator.scenario import Scenario, scenario_to_yaml
 from simulator.ui.editing import expected_visitors
 
@@ -51,7 +52,7 @@ def run_scenario(
     scenario: Scenario, *, progress: Callable[[int, int], None] | None = None
 ) -> ExperimentResult:
     """Simulate the scenario on its floor plan with its own replications and seed."""
-    return _run_plan(prepare_plan(scenario), scenario, progress)
+    return _run_plan(plan_for(scenario), scenario, progress)
 
 
 def _run_plan(
@@ -104,7 +105,7 @@ class ResultStore:
         found = self.get(key)
         if found is not None:
             return key, found
-        plan = prepare_plan(scenario)
+        plan = plan_for(scenario)
         start = time.perf_counter()
         result = _run_plan(plan, scenario, progress)
         elapsed = time.perf_counter() - start

@@ -448,7 +448,7 @@ def _texts(fig: object) -> list[str]:
 def test_plan_figure_in_indonesian_colours_every_staffed_counter(
     small_run: tuple[Scenario, ExperimentResult],
 ) -> None:
-    from simulator.plan import site_for
+    from simulator.inputs import site_for
 
     scenario, result = small_run
     floor = layouts.load_floor(str(scenario.layout))
@@ -473,7 +473,7 @@ def test_clock_moment_picks_the_ten_minute_bin(
 
 
 def test_every_result_figure_draws(small_run: tuple[Scenario, ExperimentResult]) -> None:
-    from simulator.plan import site_for
+    from simulator.inputs import site_for
 
     scenario, result = small_run
     floor = layouts.load_floor(str(scenario.layout))

@@ -10,15 +10,15 @@ import pytest
 from conftest import DxfMaker, room
 
 from simulator.errors import FloorPlanError
-from simulator.floorplan import check_command, check_plan, load_plan
+from simulator.floorplan import check_command, check_plan, load_floorplan
 
 
 def errors_of(path: Path) -> list[str]:
-    return [p.message for p in check_plan(load_plan(path)).errors]
+    return [p.message for p in check_plan(load_floorplan(path)).errors]
 
 
 def warnings_of(path: Path) -> list[str]:
-    return [p.message for p in check_plan(load_plan(path)).warnings]
+    return [p.message for p in check_plan(load_floorplan(path)).warnings]
 
 
 def test_no_floor_layer(make_dxf: DxfMaker) -> None:
@@ -47,7 +47,7 @@ def test_counter_inside_a_column(make_dxf: DxfMaker) -> None:
         )
         msp.add_point((8.25, 8.25), dxfattribs={"layer": "MPP_COUNTER"})
 
-    report = check_plan(load_plan(make_dxf(build)))
+    report = check_plan(load_floorplan(make_dxf(build)))
     [problem] = report.errors
     assert "counter C01 is outside the walkable area: inside an obstacle" in problem.message
     assert (problem.where.x, problem.where.y) == (8.25, 8.25)
@@ -201,7 +201,7 @@ def test_unreadable_files_raise_floorplan_error(
     path = tmp_path / "bad.dxf"
     path.write_bytes(content)
     try:
-        plan = load_plan(path)
+        plan = load_floorplan(path)
     except FloorPlanError as exc:
         assert message in str(exc)
     else:  # ezdxf.recover may salvage a truncated file: then the check reports
@@ -216,7 +216,7 @@ def test_bad_geojson_raises_floorplan_error(tmp_path: Path, content: bytes) -> N
     path = tmp_path / "bad.geojson"
     path.write_bytes(content)
     with pytest.raises(FloorPlanError):
-        load_plan(path)
+        load_floorplan(path)
 
 
 def test_bad_geojson_features_are_reported(tmp_path: Path) -> None:
@@ -239,14 +239,14 @@ def test_bad_geojson_features_are_reported(tmp_path: Path) -> None:
     ]
     path = tmp_path / "p.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    report = check_plan(load_plan(path))
+    report = check_plan(load_floorplan(path))
     assert any(p.where.source and p.where.source.index == 1 for p in report.errors)
     assert any("'sofa'" in p.message for p in report.warnings)
 
 
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(FloorPlanError, match="cannot open"):
-        load_plan(tmp_path / "nope.dxf")
+        load_floorplan(tmp_path / "nope.dxf")
 
 
 def test_check_command_exit_status_and_json(

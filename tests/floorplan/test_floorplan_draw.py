@@ -12,7 +12,7 @@ from simulator.floorplan import (
     draw_plan,
     draw_zone_values,
     find_route,
-    load_plan,
+    load_floorplan,
     show_command,
 )
 
@@ -20,7 +20,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_draw_plan_with_route_and_counter_values(tmp_path: Path) -> None:
-    plan = load_plan(REPO / "layouts" / "korpri-clusters.geojson")
+    plan = load_floorplan(REPO / "layouts" / "korpri-clusters.geojson")
     site = compile_site(plan, counters={"disdukcapil": 5, "samsat": 3})
     _, route = find_route(plan, "C03", "kiosk")
     values = {c.slot: float(i) for i, c in enumerate(plan.counters[:10])}
@@ -38,7 +38,7 @@ def test_draw_plan_with_route_and_counter_values(tmp_path: Path) -> None:
 
 
 def test_draw_zone_values(tmp_path: Path) -> None:
-    plan = load_plan(REPO / "layouts" / "korpri-compact.geojson")
+    plan = load_floorplan(REPO / "layouts" / "korpri-compact.geojson")
     names = [z.name for z in plan.zones]
     fig = draw_zone_values(
         plan, {names[0]: 40, names[1]: 300}, capacity={names[0]: 100, names[1]: 200}, title="10:30"

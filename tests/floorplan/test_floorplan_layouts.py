@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import LAYOUT_NAMES, REPO
 
-from simulator.floorplan import check_plan, compile_site, load_plan
+from simulator.floorplan import check_plan, compile_site, load_floorplan
 
 # default counters of the 23 candidate agencies (reference/agencies.csv): 33 in total
 DEFAULT_COUNTERS = {
@@ -40,8 +40,8 @@ DEFAULT_COUNTERS = {
 
 @pytest.mark.parametrize("name", LAYOUT_NAMES)
 def test_dxf_and_geojson_give_the_same_model(name: str) -> None:
-    dxf = load_plan(REPO / "layouts" / f"{name}.dxf")
-    geo = load_plan(REPO / "layouts" / f"{name}.geojson")
+    dxf = load_floorplan(REPO / "layouts" / f"{name}.dxf")
+    geo = load_floorplan(REPO / "layouts" / f"{name}.geojson")
     assert dxf == geo
     assert dxf.content_hash == geo.content_hash
     assert (dxf.units, geo.units) == ("mm", "m")
@@ -49,7 +49,7 @@ def test_dxf_and_geojson_give_the_same_model(name: str) -> None:
 
 @pytest.mark.parametrize("name", LAYOUT_NAMES)
 def test_shipped_layout_checks_clean(name: str) -> None:
-    report = check_plan(load_plan(REPO / "layouts" / f"{name}.dxf"))
+    report = check_plan(load_floorplan(REPO / "layouts" / f"{name}.dxf"))
     assert report.errors == ()
     assert report.warnings == ()
     assert report.walkable_area_m2 > 600
@@ -59,7 +59,7 @@ def test_shipped_layout_checks_clean(name: str) -> None:
     ("name", "least"), [("korpri-central", 36), ("korpri-clusters", 36), ("korpri-compact", 44)]
 )
 def test_layout_holds_every_default_counter(name: str, least: int) -> None:
-    plan = load_plan(REPO / "layouts" / f"{name}.dxf")
+    plan = load_floorplan(REPO / "layouts" / f"{name}.dxf")
     assert len(plan.counters) >= least
     drawn = {c.agency for c in plan.counters if c.agency}
     assert drawn == set(DEFAULT_COUNTERS)
@@ -71,8 +71,8 @@ def test_layout_holds_every_default_counter(name: str, least: int) -> None:
 
 
 def test_compact_has_more_slots_and_fewer_seats_than_central() -> None:
-    central = load_plan(REPO / "layouts" / "korpri-central.geojson")
-    compact = load_plan(REPO / "layouts" / "korpri-compact.geojson")
+    central = load_floorplan(REPO / "layouts" / "korpri-central.geojson")
+    compact = load_floorplan(REPO / "layouts" / "korpri-compact.geojson")
     assert len(compact.counters) > len(central.counters)
     assert len(compact.seats) < len(central.seats)
 
@@ -88,6 +88,6 @@ def test_layout_script_regenerates_identical_models(tmp_path, monkeypatch) -> No
     layout = module.LAYOUTS[0]
     module.write_dxf(layout, tmp_path / "a.dxf")
     module.write_geojson(layout, tmp_path / "a.geojson")
-    shipped = load_plan(REPO / "layouts" / f"{layout.name}.dxf")
-    assert load_plan(tmp_path / "a.dxf") == shipped
-    assert load_plan(tmp_path / "a.geojson") == shipped
+    shipped = load_floorplan(REPO / "layouts" / f"{layout.name}.dxf")
+    assert load_floorplan(tmp_path / "a.dxf") == shipped
+    assert load_floorplan(tmp_path / "a.geojson") == shipped

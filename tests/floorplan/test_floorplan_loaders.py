@@ -11,20 +11,20 @@ import pytest
 from conftest import DxfMaker, room
 from shapely.geometry import Point
 
-from simulator.floorplan import check_plan, load_plan
+from simulator.floorplan import check_plan, load_floorplan
 
 
 @pytest.mark.parametrize(("units", "scale"), [(4, 1000.0), (5, 100.0), (6, 1.0)])
 def test_units_give_the_same_model(make_dxf: DxfMaker, units: int, scale: float) -> None:
-    metres = load_plan(make_dxf(lambda m: room(m, 1.0), units=6, name="m.dxf"))
-    other = load_plan(make_dxf(lambda m: room(m, scale), units=units, name="o.dxf"))
+    metres = load_floorplan(make_dxf(lambda m: room(m, 1.0), units=6, name="m.dxf"))
+    other = load_floorplan(make_dxf(lambda m: room(m, scale), units=units, name="o.dxf"))
     assert other == metres
     assert other.units == {4: "mm", 5: "cm", 6: "m"}[units]
 
 
 def test_drawing_without_units_is_read_as_millimetres_with_a_warning(make_dxf: DxfMaker) -> None:
-    plan = load_plan(make_dxf(lambda m: room(m, 1000.0), units=0))
-    assert plan == load_plan(make_dxf(lambda m: room(m, 1.0), units=6, name="m.dxf"))
+    plan = load_floorplan(make_dxf(lambda m: room(m, 1000.0), units=0))
+    assert plan == load_floorplan(make_dxf(lambda m: room(m, 1.0), units=6, name="m.dxf"))
     report = check_plan(plan)
     assert any("no units" in w.message for w in report.warnings)
     assert report.ok
@@ -39,7 +39,7 @@ def test_bulge_arcs_are_flattened_within_two_centimetres(make_dxf: DxfMaker) -> 
             dxfattribs={"layer": "mpp_floor"},
         )
 
-    plan = load_plan(make_dxf(build))
+    plan = load_floorplan(make_dxf(build))
     ring = plan.floors[0].exterior
     arc = [(x, y) for x, y in ring if y > 4.0]
     assert len(arc) > 10
@@ -60,7 +60,7 @@ def test_arc_wall_and_circle_column(make_dxf: DxfMaker) -> None:
         msp.add_arc((5, 5), 1.0, 0, 180, dxfattribs={"layer": "MPP_WALL"})
         msp.add_circle((8, 8), 0.4, dxfattribs={"layer": "MPP_OBSTACLE"})
 
-    plan = load_plan(make_dxf(build))
+    plan = load_floorplan(make_dxf(build))
     assert len(plan.walls) == 1 and len(plan.walls[0].coords) > 5
     column = plan.obstacles[0].shape
     assert column.area == pytest.approx(math.pi * 0.16, rel=0.03)
@@ -81,7 +81,7 @@ def test_block_attributes_zone_text_and_ignored_layers(make_dxf: DxfMaker) -> No
         msp.add_lwpolyline([(0, 0), (3, 3)], dxfattribs={"layer": "FURNITURE"})
         msp.add_circle((5, 5), 3, dxfattribs={"layer": "A-HATCH"})
 
-    plan = load_plan(make_dxf(build))
+    plan = load_floorplan(make_dxf(build))
     assert [(c.slot, c.agency, c.x, c.y) for c in plan.counters] == [
         ("A07", "samsat", 9.0, 5.0),
         ("C01", "", 9.0, 7.0),
@@ -92,7 +92,7 @@ def test_block_attributes_zone_text_and_ignored_layers(make_dxf: DxfMaker) -> No
 
 
 def test_geojson_equals_dxf_for_a_small_room(make_dxf: DxfMaker, tmp_path: Path) -> None:
-    dxf = load_plan(make_dxf(lambda m: room(m, 1.0)))
+    dxf = load_floorplan(make_dxf(lambda m: room(m, 1.0)))
     ring = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
     feats = [
         {"kind": "floor", "g": {"type": "Polygon", "coordinates": [ring]}},
@@ -116,4 +116,4 @@ def test_geojson_equals_dxf_for_a_small_room(make_dxf: DxfMaker, tmp_path: Path)
     }
     path = tmp_path / "room.geojson"
     path.write_text(json.dumps(collection))
-    assert load_plan(path) == dxf
+    assert load_floorplan(path) == dxf

@@ -8,14 +8,14 @@ import pytest
 from conftest import REPO, DxfMaker, room
 
 from simulator.errors import FloorPlanError, ScenarioError
-from simulator.floorplan import assign_slots, compile_site, load_plan
+from simulator.floorplan import assign_slots, compile_site, load_floorplan
 from simulator.walking import SiteLayout
 
 CENTRAL = REPO / "layouts" / "korpri-central.geojson"
 
 
 def test_small_room_site_nodes_and_zone(make_dxf: DxfMaker) -> None:
-    plan = load_plan(make_dxf(lambda m: room(m)))
+    plan = load_floorplan(make_dxf(lambda m: room(m)))
     site = compile_site(plan, counters={"a": 2, "b": 1}, name="room")
     assert isinstance(site, SiteLayout)
     assert site.nodes == (
@@ -41,7 +41,7 @@ def test_small_room_site_nodes_and_zone(make_dxf: DxfMaker) -> None:
 
 
 def test_scenario_slots_win_over_drawing() -> None:
-    plan = load_plan(CENTRAL)
+    plan = load_floorplan(CENTRAL)
     drawn = [c.slot for c in plan.counters if c.agency == "samsat"]
     slots = assign_slots(
         plan, counters={"samsat": 2, "disdukcapil": 1}, slots={"samsat": ["S08", "W10"]}
@@ -52,7 +52,7 @@ def test_scenario_slots_win_over_drawing() -> None:
 
 
 def test_unassigned_agencies_fill_free_slots_together() -> None:
-    plan = load_plan(CENTRAL)
+    plan = load_floorplan(CENTRAL)
     slots = assign_slots(plan, counters={"disdukcapil": 5, "new-agency": 3})
     assert len(slots["new-agency"]) == 3
     assert not set(slots["new-agency"]) & set(slots["disdukcapil"])
@@ -63,26 +63,26 @@ def test_unassigned_agencies_fill_free_slots_together() -> None:
 
 
 def test_drawing_agency_with_extra_counters_gets_nearby_free_slots() -> None:
-    plan = load_plan(CENTRAL)
+    plan = load_floorplan(CENTRAL)
     slots = assign_slots(plan, counters={"taspen": 2})
     assert slots["taspen"][0] == "E04"
     assert len(slots["taspen"]) == 2
 
 
 def test_too_few_slots_in_total() -> None:
-    plan = load_plan(CENTRAL)
+    plan = load_floorplan(CENTRAL)
     with pytest.raises(ScenarioError, match=r"needs 40 counters .* only 38 counter slots"):
         compile_site(plan, counters={"disdukcapil": 40})
 
 
 def test_agency_with_more_counters_than_assigned_slots() -> None:
-    plan = load_plan(CENTRAL)
+    plan = load_floorplan(CENTRAL)
     with pytest.raises(ScenarioError, match=r"'samsat' has 3 counters but only 2 slot\(s\)"):
         compile_site(plan, counters={"samsat": 3}, slots={"samsat": ["N03", "N04"]})
 
 
 def test_unknown_and_doubly_assigned_slots() -> None:
-    plan = load_plan(CENTRAL)
+    plan = load_floorplan(CENTRAL)
     with pytest.raises(ScenarioError, match="slot 'Z99'"):
         assign_slots(plan, counters={"samsat": 1}, slots={"samsat": ["Z99"]})
     with pytest.raises(ScenarioError, match="assigned to both"):
@@ -96,4 +96,4 @@ def test_plan_with_errors_is_refused(make_dxf: DxfMaker) -> None:
         )
 
     with pytest.raises(FloorPlanError, match="no entrance"):
-        compile_site(load_plan(make_dxf(build)), counters={})
+        compile_site(load_floorplan(make_dxf(build)), counters={})

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from simulator.engine import simulate_day
 from simulator.errors import SimulatorError
-from simulator.floorplan import check_plan, compile_site, load_plan
+from simulator.floorplan import check_plan, compile_site, load_floorplan
 from simulator.floorplan.assemble import KINDS
 from simulator.plan import compile_plan
 from simulator.scenario import load_scenario, parse_scenario
@@ -292,7 +292,7 @@ def test_edited_scenario_text_loads_or_fails_cleanly(folder: Path, text: st.Data
 
 def check_plan_file(path: Path) -> None:
     """Load and check; a plan that checks clean must also compile for two agencies."""
-    plan = outcome(lambda: load_plan(path))
+    plan = outcome(lambda: load_floorplan(path))
     if isinstance(plan, SimulatorError):
         return
     report = check_plan(plan)
