@@ -2,17 +2,20 @@
 
 Two variants run with the same seed and replication numbers draw the same arrivals, services and
 patience for every agency they share (streams are keyed by seed, replication and agency id). The
-difference B - A of a KPI is then taken replication by replication, which cancels most of the
-day-to-day noise: a 95% confidence interval of the mean paired difference (Student's t) is far
-narrower than the difference of two independent intervals, and identical variants differ by
-exactly zero. The verdict says which variant is better for each KPI, knowing whether lower or
-higher is better, or that the interval contains zero.
+difference B - A of a KPI is taken on the run's one basis (:mod:`simulator.pooled`: all days
+pooled), and its 95% interval from the replication pairs, which cancels most of the day-to-day
+noise: identical variants differ by exactly zero.
+
+The verdict reads like a planner: a difference smaller than the KPI's *practical threshold*
+(default 1 minute of wait, 1 percentage point of share within target, 5 m of walking) is
+"about the same", whatever its interval says; a larger one is "B better" or "A better" when the
+interval excludes zero (knowing whether lower or higher is better), else "no clear difference".
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 import numpy as np
@@ -22,14 +25,22 @@ from simulator.errors import SimulatorError
 from simulator.executors import Executor, InlineExecutor
 from simulator.experiment import ExperimentResult, ReplicationResult, combine, run_replication
 from simulator.plan import Plan
-from simulator.stats import t_quantile_975
+from simulator.pooled import QUANTILES, RATIOS, wait_samples
+from simulator.stats import (
+    half_width,
+    paired_quantile_difference,
+    paired_ratio_difference,
+)
 
 __all__ = [
     "DEFAULT_KPIS",
+    "DEFAULT_THRESHOLDS",
     "KPI_BETTER",
     "VERDICT_A",
     "VERDICT_B",
     "VERDICT_NONE",
+    "VERDICT_NO_DATA",
+    "VERDICT_SAME",
     "comparison_table",
     "paired_differences",
     "run_paired",
@@ -46,6 +57,12 @@ KPI_BETTER: dict[str, Literal["lower", "higher"]] = {
     "wait_p95_min": "lower",
     "wait_max_min": "lower",
     "within_target": "higher",
+    "waited_share": "lower",
+    "wait_mean_priority_min": "lower",
+    "wait_p90_priority_min": "lower",
+    "wait_mean_regular_min": "lower",
+    "wait_p90_regular_min": "lower",
+    "wait_after_opening_mean_min": "lower",
     "queue_mean": "lower",
     "queue_max": "lower",
     "overtime_min": "lower",
@@ -62,11 +79,31 @@ DEFAULT_KPIS = (
     "abandoned",
     "turned_away",
     "overtime_min",
+    "walk_mean_m",
 )
+
+#: Differences smaller than these are "about the same" to a planner (KPI units).
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "served": 1.0,
+    "turned_away": 1.0,
+    "abandoned": 1.0,
+    "within_target": 0.01,
+    "waited_share": 0.01,
+    "stood_share": 0.01,
+    "queue_mean": 1.0,
+    "queue_max": 1.0,
+    "waiting_peak": 1.0,
+    "overtime_min": 5.0,
+    "walk_mean_m": 5.0,
+}
+WAIT_THRESHOLD_MIN = 1.0
+"""Threshold of every wait KPI (``wait_*_min``) not listed in :data:`DEFAULT_THRESHOLDS`."""
 
 VERDICT_A = "A better"
 VERDICT_B = "B better"
-VERDICT_NONE = "no significant difference"
+VERDICT_SAME = "about the same"
+VERDICT_NONE = "no clear difference"
+VERDICT_NO_DATA = "no visitors"
 
 COLUMNS = (
     "agency",
@@ -78,11 +115,25 @@ COLUMNS = (
     "diff",
     "ci_low",
     "ci_high",
+    "threshold",
     "verdict",
 )
 
 
-def _verdict(diff: float, low: float, high: float, better: str) -> str:
+def threshold_for(kpi: str, thresholds: Mapping[str, float] | None = None) -> float:
+    """The practical threshold of ``kpi`` (``thresholds`` overrides the defaults)."""
+    merged = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    if kpi in merged:
+        return merged[kpi]
+    return merged.get("wait_min", WAIT_THRESHOLD_MIN) if kpi.endswith("_min") else 0.0
+
+
+def verdict(diff: float, low: float, high: float, better: str, threshold: float) -> str:
+    """The planner's reading of a difference B - A and its 95% interval."""
+    if math.isnan(diff):
+        return VERDICT_NO_DATA
+    if abs(diff) < threshold or diff == 0.0:
+        return VERDICT_SAME
     if not (math.isfinite(low) and math.isfinite(high)) or low <= 0.0 <= high:
         return VERDICT_NONE
     b_is_lower = diff < 0
@@ -94,15 +145,14 @@ def paired_differences(
     b: ExperimentResult,
     *,
     kpis: Sequence[str] = DEFAULT_KPIS,
+    thresholds: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Per agency (and ``overall``) and KPI: means of A and B, mean paired difference B - A with
-    its 95% confidence interval, and a verdict (``"A better"``, ``"B better"`` or
-    ``"no significant difference"``).
+    """Per agency (and ``overall``) and KPI: A's and B's figures (the runs' own summaries),
+    the difference B - A with its 95% paired interval, the practical threshold and the verdict.
 
     Pairs are replications with the same number in both results; agencies in only one of them
-    are left out. Replications where a KPI is undefined (NaN, e.g. an agency without visitors)
-    drop out of that KPI's pairs; ``n`` says how many pairs remain. Fewer than two pairs give no
-    interval and no verdict. Both results must come from the same seed, or nothing is paired.
+    are left out. ``n`` counts the pairs. Both results must come from the same seed, or nothing
+    is paired.
     """
     if a.seed != b.seed:
         raise SimulatorError(
@@ -117,34 +167,57 @@ def paired_differences(
     right = b.per_replication
     merged = left.merge(right, on=["replication", "agency"], suffixes=("_a", "_b"), sort=False)
     order = [x for x in dict.fromkeys(left["agency"]) if x in set(right["agency"])]
+    summary_a = a.summary.set_index("agency")
+    summary_b = b.summary.set_index("agency")
     rows = []
     groups = dict(tuple(merged.groupby("agency", sort=False)))
     for agency in order:
         group = groups[agency].sort_values("replication")
+        replications = group["replication"].tolist()
+        n = len(replications)
         for kpi in kpis:
-            va = group[f"{kpi}_a"].to_numpy(dtype=float)
-            vb = group[f"{kpi}_b"].to_numpy(dtype=float)
-            keep = np.isfinite(va) & np.isfinite(vb)
-            va, vb = va[keep], vb[keep]
-            n = int(keep.sum())
-            d = vb - va
-            mean_d = float(d.mean()) if n else math.nan
-            half = (
-                t_quantile_975(n - 1) * float(d.std(ddof=1)) / math.sqrt(n) if n >= 2 else math.nan
-            )
+            mean_a = float(summary_a.loc[agency, kpi])
+            mean_b = float(summary_b.loc[agency, kpi])
+            if kpi in RATIOS:
+                num, den = RATIOS[kpi]
+                diff, half = paired_ratio_difference(
+                    group[f"{num}_a"].to_numpy(float),
+                    group[f"{den}_a"].to_numpy(float),
+                    group[f"{num}_b"].to_numpy(float),
+                    group[f"{den}_b"].to_numpy(float),
+                )
+                low, high = diff - half, diff + half
+            elif kpi in QUANTILES:
+                q, who = QUANTILES[kpi]
+                diff, low, high = paired_quantile_difference(
+                    wait_samples(a.waits, agency, replications, who),
+                    wait_samples(b.waits, agency, replications, who),
+                    q,
+                    seed=a.seed,
+                )
+            else:
+                va = group[f"{kpi}_a"].to_numpy(dtype=float)
+                vb = group[f"{kpi}_b"].to_numpy(dtype=float)
+                keep = np.isfinite(va) & np.isfinite(vb)
+                d = vb[keep] - va[keep]
+                diff = float(d.mean()) if d.size else math.nan
+                half = half_width(d)
+                low, high = diff - half, diff + half
             better = KPI_BETTER[kpi]
+            threshold = threshold_for(kpi, thresholds)
             rows.append(
                 {
                     "agency": agency,
                     "kpi": kpi,
                     "better": better,
                     "n": n,
-                    "mean_a": float(va.mean()) if n else math.nan,
-                    "mean_b": float(vb.mean()) if n else math.nan,
-                    "diff": mean_d,
-                    "ci_low": mean_d - half,
-                    "ci_high": mean_d + half,
-                    "verdict": _verdict(mean_d, mean_d - half, mean_d + half, better),
+                    "mean_a": mean_a,
+                    "mean_b": mean_b,
+                    "diff": diff,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "threshold": threshold,
+                    "verdict": verdict(diff, low, high, better, threshold),
                 }
             )
     return pd.DataFrame(rows, columns=list(COLUMNS))
@@ -177,7 +250,7 @@ def run_paired(
         done[index // replications].append(result)
         if progress is not None:
             progress(count, len(tasks))
-    return [combine(plan.name, seed, results) for plan, results in zip(plans, done, strict=True)]
+    return [combine(plan, seed, results) for plan, results in zip(plans, done, strict=True)]
 
 
 def _fmt(value: float, digits: int = 2) -> str:
@@ -190,7 +263,7 @@ def comparison_table(diff: pd.DataFrame, *, name_a: str, name_b: str, all_rows: 
     shown = (
         diff
         if all_rows
-        else diff[(diff["agency"] == "overall") | (diff["verdict"] != VERDICT_NONE)]
+        else diff[(diff["agency"] == "overall") | diff["verdict"].isin([VERDICT_A, VERDICT_B])]
     )
     header = ["agency", "kpi", "A", "B", "B - A", "95% CI", "verdict"]
     rows = [header]
@@ -222,5 +295,5 @@ def comparison_table(diff: pd.DataFrame, *, name_a: str, name_b: str, all_rows: 
             lines.append("-" * len(lines[-1]))
     hidden = len(diff) - len(shown)
     if hidden:
-        lines.append(f"({hidden} agency rows with no significant difference not shown)")
+        lines.append(f"({hidden} agency rows about the same or with no clear difference not shown)")
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator
 import numpy as np
 import simpy
 
-from simulator.plan import AgencyPlan, CounterSchedule, Plan
+from simulator.plan import AgencyPlan, CounterSchedule, Plan, WalkingSpeeds
 from simulator.records import (
     INFO_STATION,
     KIOSK_STATION,
@@ -35,7 +35,6 @@ from simulator.records import (
     VISITOR_COLUMNS,
     DayRecords,
 )
-from simulator.scenario import WalkingGroup
 from simulator.streams import stream
 from simulator.walking import ENTRANCE, EXIT, INFO, KIOSK, SiteLayout, counter_node, zone_node
 
@@ -56,7 +55,7 @@ def _arrival_times(agency: AgencyPlan, rng: np.random.Generator) -> np.ndarray:
     return np.sort(starts + rng.random(counts.sum()) * widths)
 
 
-def _speeds(group: WalkingGroup, rng: np.random.Generator, size: int) -> np.ndarray:
+def _speeds(group: WalkingSpeeds, rng: np.random.Generator, size: int) -> np.ndarray:
     """Normal walking speeds truncated to the group's range (by redrawing)."""
     speeds = rng.normal(group.mean_mps, group.sd_mps, size)
     for _ in range(50):
@@ -67,17 +66,100 @@ def _speeds(group: WalkingGroup, rng: np.random.Generator, size: int) -> np.ndar
     return np.clip(speeds, group.min_mps, group.max_mps)
 
 
+_DRAWN = (
+    "arrival",
+    "priority",
+    "uses_info",
+    "speed",
+    "info",
+    "kiosk",
+    "service",
+    "patience",
+    "transfer_to",
+    "service2",
+    "kiosk2",
+    "patience2",
+)
+"""What is drawn for every visitor before the day starts (see :func:`_agency_draws`)."""
+
+
+def _agency_draws(
+    plan: Plan, agency: AgencyPlan, *, seed: int, replication: int
+) -> dict[str, np.ndarray]:
+    """The draws of one agency's visitors, each purpose from the agency's own stream."""
+
+    def rng(purpose: str) -> np.random.Generator:
+        return stream(seed=seed, replication=replication, owner=agency.id, purpose=purpose)
+
+    front = plan.front_office
+    times = _arrival_times(agency, rng("arrivals"))
+    n = len(times)
+    attrs = rng("visitors")
+    priority = attrs.random(n) < agency.priority_share
+    uses_info = attrs.random(n) < front.info_share
+    speed = np.where(
+        priority,
+        _speeds(plan.walking_priority, attrs, n),
+        _speeds(plan.walking_normal, attrs, n),
+    )
+    office = rng("front-office")
+    transfer_to = np.full(n, -1)
+    service2 = np.zeros(n)
+    kiosk2 = np.zeros(n)
+    patience2 = np.full(n, INF)
+    if agency.transfers:
+        moves = rng("transfer")
+        u = moves.random(n)
+        edge = 0.0
+        for target, share in agency.transfers:
+            chosen = (u >= edge) & (u < edge + share)
+            transfer_to[chosen] = target
+            edge += share
+            dest = plan.agencies[target]
+            svc = dest.service.sample(moves, n)
+            pat = dest.patience.sample(moves, n) if dest.patience is not None else np.full(n, INF)
+            service2[chosen] = svc[chosen]
+            patience2[chosen] = pat[chosen]
+        kiosk2 = front.kiosks.service.sample(moves, n) if front.kiosks else np.zeros(n)
+    return {
+        "arrival": times,
+        "priority": priority,
+        "uses_info": uses_info,
+        "speed": speed,
+        "info": front.info.service.sample(office, n) if front.info else np.zeros(n),
+        "kiosk": front.kiosks.service.sample(office, n) if front.kiosks else np.zeros(n),
+        "service": agency.service.sample(rng("service"), n),
+        "patience": (
+            agency.patience.sample(rng("patience"), n)
+            if agency.patience is not None
+            else np.full(n, INF)
+        ),
+        "transfer_to": transfer_to,
+        "service2": service2,
+        "kiosk2": kiosk2,
+        "patience2": patience2,
+    }
+
+
 class _Station:
     """Servers that pull steps from a two-class FIFO queue (priority first).
 
     ``begin(step, server, now)`` records the call and returns how long the server is busy;
-    ``finish(step, server, now)`` routes the visitor on. ``deadline[step]`` is when the step's
-    visitor gives up waiting (infinite when they never do).
+    ``finish(step, server, now)`` routes the visitor on; ``abandon(step, server, now)`` records
+    a ticket whose holder gave up before ``now``, when a server calls it (the server then loses
+    ``no_show_call_min``). ``deadline[step]`` is when the step's visitor gives up waiting.
 
-    Steps arrive either by :meth:`put` (after the kiosk, or a transfer) or, for an agency whose
-    visitors go straight to its queue, from a pre-drawn ``door`` of (time, admit) pairs: the
-    servers themselves admit every door arrival that is due before choosing whom to call, and
-    one idle server at a time waits for the next one. That saves an event per visitor.
+    **One rule picks the server for every ticket:** a ticket that arrives while servers are
+    free goes to the free, staffed server with the lowest number; a ticket that has to wait
+    goes to the first server to become available (the lowest number among those available at
+    the same instant). Tickets arrive either by :meth:`put` (after the kiosk, or a transfer) or,
+    for an agency whose visitors go straight from the door to its queue, from a pre-drawn
+    ``door`` of (time, step, priority). The door is read lazily: the server the rule gives a
+    door arrival claims it in advance and waits for it in the same timeout as its service,
+    saving an event per visitor; the outcome is the one :meth:`put` would give.
+
+    Invariant: a parked (idle) server is staffed. A parked server whose break begins leaves
+    the park at the break's start and comes back at its end.
     """
 
     def __init__(
@@ -89,33 +171,53 @@ class _Station:
         deadline: list[float],
         begin: Callable[[int, int, float], float],
         finish: Callable[[int, int, float], None],
-        abandon: Callable[[int, float], None],
+        abandon: Callable[[int, int, float], None],
+        no_show_call_min: float = 0.0,
         door: list[float] | None = None,
         door_steps: list[int] | None = None,
         door_priority: list[bool] | None = None,
     ) -> None:
         self.env = env
+        self.servers = servers
         self.schedule = schedule
         self.deadline = deadline
         self.begin = begin
         self.finish = finish
         self.abandon = abandon
+        self.no_show_call_min = no_show_call_min
         self.high: deque[int] = deque()
         self.low: deque[int] = deque()
-        self.idle: list[simpy.Event] = []
         self.door = door or []
         self.door_steps = door_steps or []
         self.door_priority = door_priority or []
         self.door_next = 0
-        self.watching = False
+        # When each server is next available: end of its service, end of its break, or when
+        # it parked. ``parked`` is a bit mask of the parked servers, ``wake`` their events.
+        self.available = [schedule.start] * servers
+        self.wake: list[simpy.Event | None] = [None] * servers
+        self.parked = 0
+        self.has_breaks = bool(schedule.breaks)
+        self.resume_events: dict[float, list[int]] = {}
+        self.resume_signal: list[simpy.Event | None] = [None] * servers
         for server in range(servers):
             env.process(self._serve(server))
 
+    # ------------------------------------------------------------------ tickets arriving
     def put(self, step: int, priority: bool) -> None:
-        """Queue a step and wake an idle server, if any."""
+        """Queue a step; the lowest-numbered parked (free, staffed) server calls it."""
         (self.high if priority else self.low).append(step)
-        if self.idle:
-            self.idle.pop().succeed()
+        self._wake_lowest()
+
+    def _wake_lowest(self) -> None:
+        if self.parked:
+            self._wake((self.parked & -self.parked).bit_length() - 1)
+
+    def _wake(self, server: int) -> None:
+        event = self.wake[server]
+        assert event is not None
+        self.wake[server] = None
+        self.parked &= ~(1 << server)
+        event.succeed()
 
     def _admit_due(self, now: float) -> None:
         """Queue every door arrival due by ``now`` (in arrival order)."""
@@ -129,74 +231,154 @@ class _Station:
             i += 1
         self.door_next = i
 
+    def _taker(self, due: float) -> int:
+        """The server the rule gives a door arrival at ``due``: the lowest-numbered one that
+        is free and staffed then (-1 if none; the arrival then waits for the first server)."""
+        available = self.available
+        if not self.has_breaks:
+            for server in range(self.servers):
+                if available[server] <= due:
+                    return server
+            return -1
+        resume = self.schedule.resume_time
+        for server in range(self.servers):
+            if available[server] <= due and resume(server, due) == due:
+                return server
+        return -1
+
+    def _hand_on_door(self) -> None:
+        """After a claim: wake the parked server that the next door arrival belongs to."""
+        if self.parked and self.door_next < len(self.door):
+            taker = self._taker(self.door[self.door_next])
+            if taker >= 0 and self.parked & (1 << taker):
+                self._wake(taker)
+
+    # ------------------------------------------------------------------- server schedule
+    def _off_until(self, server: int, until: float) -> simpy.Event:
+        """An event firing at ``until`` for ``server``; servers resuming at the same instant
+        are released in the order of their numbers (one timeout for all of them)."""
+        waiting = self.resume_events.get(until)
+        if waiting is None:
+            waiting = self.resume_events[until] = []
+            self.env.timeout(until - self.env.now).callbacks.append(
+                lambda _event: self._release(until)
+            )
+        waiting.append(server)
+        signal = self.env.event()
+        self.resume_signal[server] = signal
+        return signal
+
+    def _release(self, until: float) -> None:
+        for server in sorted(self.resume_events.pop(until)):
+            signal = self.resume_signal[server]
+            self.resume_signal[server] = None
+            assert signal is not None
+            signal.succeed()
+
+    def _park(self, server: int, now: float) -> simpy.Event:
+        """Park a free server until a ticket wakes it, or until its next break begins."""
+        event = self.env.event()
+        self.wake[server] = event
+        self.available[server] = now
+        self.parked |= 1 << server
+        if self.has_breaks:
+            begins = self._next_break(server, now)
+            if begins < INF:
+                self.env.timeout(begins - now).callbacks.append(
+                    lambda _event: self._break_begins(server, event)
+                )
+        return event
+
+    def _break_begins(self, server: int, event: simpy.Event) -> None:
+        if self.wake[server] is event:
+            self._wake(server)
+
+    def _next_break(self, server: int, now: float) -> float:
+        closing = self.schedule.closing
+        return min(
+            (
+                begin
+                for begin, _end, staffed in self.schedule.breaks
+                if begin > now and server >= staffed and begin < closing
+            ),
+            default=INF,
+        )
+
+    # ---------------------------------------------------------------------- the server
     def _serve(self, server: int) -> Generator[simpy.Event, object, None]:
         env = self.env
         schedule = self.schedule
-        opens = schedule.start
-        has_breaks = bool(schedule.breaks)
         door = self.door
         n_door = len(door)
-        idle = self.idle
+        available = self.available
+        begin = self.begin
+        finish = self.finish
+        timeout = env.timeout
+        has_breaks = self.has_breaks
         high = self.high
         low = self.low
         deadline = self.deadline
         abandon = self.abandon
-        begin = self.begin
-        finish = self.finish
-        timeout = env.timeout
+        cost = self.no_show_call_min
+        yield self._off_until(server, schedule.start)
         while True:
             now = env.now
             if self.door_next < n_door and door[self.door_next] <= now:
                 self._admit_due(now)
-            if now < opens or has_breaks:
+            if has_breaks:
                 resume = schedule.resume_time(server, now)
                 if resume > now:
-                    # Off duty: hand the queue and the door over to a counter that is idle.
-                    if idle and (high or low or self.door_next < n_door):
-                        idle.pop().succeed()
-                    yield timeout(resume - now)
+                    available[server] = resume
+                    if self.parked and (self.high or self.low):
+                        self._wake_lowest()
+                    yield self._off_until(server, resume)
                     continue
             step = -1
+            missed = False
             while high:
                 step = high.popleft()
                 if deadline[step] >= now:
                     break
-                abandon(step, deadline[step])
+                abandon(step, server, now)
                 step = -1
-            if step < 0:
+                if cost:
+                    missed = True
+                    break
+            if step < 0 and not missed:
                 while low:
                     step = low.popleft()
                     if deadline[step] >= now:
                         break
-                    abandon(step, deadline[step])
+                    abandon(step, server, now)
                     step = -1
-            if step < 0 and self.door_next < n_door:
+                    if cost:
+                        missed = True
+                        break
+            if missed:
+                # The holder of the ticket called has left: the counter loses the call's time.
+                available[server] = now + cost
+                yield timeout(cost)
+                continue
+            if step >= 0:
+                if self.parked and (self.high or self.low):
+                    self._wake_lowest()
+                busy = begin(step, server, now)
+                available[server] = now + busy
+                yield timeout(busy)
+                finish(step, server, env.now)
+                continue
+            if self.door_next < n_door:
                 due = door[self.door_next]
-                if schedule.resume_time(server, due) == due:
-                    # Nobody waits and this counter is free until the next door arrival, which
-                    # it will therefore serve the moment it arrives: claim it now, saving the
-                    # event of waiting for it.
+                if self._taker(due) == server:
                     step = self.door_steps[self.door_next]
                     self.door_next += 1
-                    if idle and self.door_next < n_door:
-                        idle.pop().succeed()
-                    yield timeout(due - now + begin(step, server, due))
+                    busy = begin(step, server, due)
+                    available[server] = due + busy
+                    self._hand_on_door()
+                    yield timeout(due - now + busy)
                     finish(step, server, env.now)
                     continue
-                if not self.watching:
-                    self.watching = True
-                    yield timeout(due - now)
-                    self.watching = False
-                    continue
-            if step < 0:
-                wake = env.event()
-                idle.append(wake)
-                yield wake
-                continue
-            if idle and (high or low or self.door_next < n_door):
-                idle.pop().succeed()
-            yield timeout(begin(step, server, now))
-            finish(step, server, env.now)
+            yield self._park(server, now)
 
 
 class _Day:
@@ -215,99 +397,33 @@ class _Day:
 
     # ----------------------------------------------------------------------------- draws
     def _draw(self, seed: int, replication: int) -> None:
+        """Every random quantity of every visitor, per agency from its own streams, then
+        merged into arrival order (ties broken by agency)."""
         plan = self.plan
-        front = plan.front_office
-        per_agency = []
-        for agency in plan.agencies:
-
-            def rng(purpose: str, owner: str = agency.id) -> np.random.Generator:
-                return stream(seed=seed, replication=replication, owner=owner, purpose=purpose)
-
-            times = _arrival_times(agency, rng("arrivals"))
-            n = len(times)
-            attrs = rng("visitors")
-            priority = attrs.random(n) < agency.priority_share
-            uses_info = attrs.random(n) < front.info_share
-            speed = np.where(
-                priority,
-                _speeds(plan.walking_priority, attrs, n),
-                _speeds(plan.walking_normal, attrs, n),
-            )
-            office = rng("front-office")
-            info_t = front.info.service.sample(office, n) if front.info else np.zeros(n)
-            kiosk_t = front.kiosks.service.sample(office, n) if front.kiosks else np.zeros(n)
-            service = agency.service.sample(rng("service"), n)
-            patience = (
-                agency.patience.sample(rng("patience"), n)
-                if agency.patience is not None
-                else np.full(n, INF)
-            )
-            transfer_to = np.full(n, -1)
-            service2 = np.zeros(n)
-            kiosk2 = np.zeros(n)
-            patience2 = np.full(n, INF)
-            if agency.transfers:
-                moves = rng("transfer")
-                u = moves.random(n)
-                edge = 0.0
-                for target, share in agency.transfers:
-                    chosen = (u >= edge) & (u < edge + share)
-                    transfer_to[chosen] = target
-                    edge += share
-                    dest = plan.agencies[target]
-                    svc = dest.service.sample(moves, n)
-                    pat = (
-                        dest.patience.sample(moves, n)
-                        if dest.patience is not None
-                        else np.full(n, INF)
-                    )
-                    service2[chosen] = svc[chosen]
-                    patience2[chosen] = pat[chosen]
-                kiosk2 = front.kiosks.service.sample(moves, n) if front.kiosks else np.zeros(n)
-            per_agency.append(
-                (
-                    times,
-                    priority,
-                    uses_info,
-                    speed,
-                    info_t,
-                    kiosk_t,
-                    service,
-                    patience,
-                    transfer_to,
-                    service2,
-                    kiosk2,
-                    patience2,
-                )
-            )
-        times = np.concatenate([p[0] for p in per_agency]) if per_agency else np.empty(0)
+        per_agency = [
+            _agency_draws(plan, agency, seed=seed, replication=replication)
+            for agency in plan.agencies
+        ]
+        times = np.concatenate([d["arrival"] for d in per_agency]) if per_agency else np.empty(0)
         agency_of = np.concatenate(
-            [np.full(len(p[0]), i) for i, p in enumerate(per_agency)]
+            [np.full(len(d["arrival"]), i) for i, d in enumerate(per_agency)]
         ).astype(int)
         order = np.lexsort((agency_of, times))
-        columns = [np.concatenate([p[k] for p in per_agency])[order] for k in range(12)]
-        self.arrays = {
-            "arrival": columns[0],
-            "priority": columns[1],
-            "speed": columns[3],
-            "service": columns[6],
-            "patience": columns[7],
-        }
-        self.arrival = columns[0].tolist()
+        columns = {name: np.concatenate([d[name] for d in per_agency])[order] for name in _DRAWN}
+        self.arrays = columns
+        self.arrival = columns["arrival"].tolist()
         self.agency_of = agency_of[order].tolist()
-        (
-            self.priority,
-            self.uses_info,
-            self.speed,
-            self.info_t,
-            self.kiosk_t,
-            self.service_t,
-            self.patience_t,
-            self.transfer_to,
-            self.service2_t,
-            self.kiosk2_t,
-            self.patience2_t,
-        ) = (c.tolist() for c in columns[1:])
+        self.priority = columns["priority"].tolist()
+        self.uses_info = columns["uses_info"].tolist()
+        self.speed = columns["speed"].tolist()
+        self.info_t = columns["info"].tolist()
+        self.kiosk_t = columns["kiosk"].tolist()
+        self.service_t = columns["service"].tolist()
+        self.patience_t = columns["patience"].tolist()
+        self.transfer_to = columns["transfer_to"].tolist()
+        self.service2_t = columns["service2"].tolist()
+        self.kiosk2_t = columns["kiosk2"].tolist()
+        self.patience2_t = columns["patience2"].tolist()
         n = len(self.arrival)
         v = self.visitors
         v["agency"] = list(self.agency_of)
@@ -386,6 +502,7 @@ class _Day:
                     begin=self._begin_counter,
                     finish=self._after_counter,
                     abandon=self._abandon,
+                    no_show_call_min=a.no_show_call_min,
                     door=times,
                     door_steps=steps,
                     door_priority=priority,
@@ -398,16 +515,18 @@ class _Day:
         """Issue (vectorised) the tickets of visitors who go from the door to ``agency``.
 
         Their tickets depend on nothing that happens during the day (no kiosk, no transfers in),
-        so the same rules as :meth:`_ticket` apply up front: refused after the last ticket, when
-        the agency is closed or its quota is used up. Returns the admitted tickets' times, step
+        so the same rules as :meth:`_ticket` apply up front: taken when the visitor arrives or
+        when tickets open, whichever is later; refused after the last ticket, when the agency is
+        closed or its quota is used up. Returns the admitted tickets' times, step
         numbers and priority flags, in arrival order.
         """
         if not visitors:
             return [], [], []
         who = np.asarray(visitors, dtype=np.int64)
         a = self.arrays
-        time = a["arrival"][who]
-        refused = time > self.last_ticket
+        arrived = a["arrival"][who]
+        time = np.maximum(arrived, self.plan.tickets_open)  # the door opens at tickets_open
+        refused = arrived > self.last_ticket
         if not agency.open_today:
             refused[:] = True
         if agency.daily_quota is not None:
@@ -527,6 +646,15 @@ class _Day:
                     self.kiosk, visitor, KIOSK_STATION, self.kiosk_t[visitor], 0
                 ),
             )
+        elif now < self.plan.tickets_open:
+            # Before tickets open, visitors wait at the door and take their tickets in arrival
+            # order when it opens.
+            self._later(
+                self.plan.tickets_open - now,
+                lambda: self._ticket_and_queue(
+                    visitor, self.agency_of[visitor], 0, self.env.now, now, ENTRANCE
+                ),
+            )
         else:
             self._ticket_and_queue(visitor, self.agency_of[visitor], 0, now, now, ENTRANCE)
 
@@ -625,9 +753,14 @@ class _Day:
         s["end"][step] = end
         return end - now
 
-    def _abandon(self, step: int, when: float) -> None:
+    def _abandon(self, step: int, server: int, now: float) -> None:
+        """The holder of ``step`` gave up at their deadline; ``server`` calls the ticket at
+        ``now`` and finds nobody (a no-show call, as ticket logs record it)."""
         s = self.steps
+        when = self.deadline[step]
         s["outcome"][step] = OUTCOME_ABANDONED
+        s["called"][step] = now
+        s["counter"][step] = server
         s["end"][step] = when
         visitor = s["visitor"][step]
         zone_arrive = self.zone_arrive[step]

@@ -1,13 +1,27 @@
 """KPIs of one simulated day, computed vectorised from its records.
 
-Definitions (minutes):
-- *wait*: from taking the ticket to being called, or to giving up for those who gave up.
-- *within_target*: share of ticket holders called within the target wait (those who gave up
-  count as not called).
-- *utilisation*: counter busy time (walk-up plus service) inside the staffed hours, over the
-  staffed counter-minutes (breaks with fewer counters staffed are accounted for).
-- *queue*: tickets waiting to be called, time-weighted over [tickets open, closing].
+**The wait basis** (one for every wait figure of a run; ``WAIT_BASIS`` says it in the JSON):
+- *who*: ticket holders at an agency (visitors turned away hold no ticket), whose ticket was
+  taken after the warm-up;
+- *from*: the ticket, or the opening of the counters for a ticket taken before it when the
+  target counts from ``service_start``;
+- *to*: being called to a counter. A holder who gave up was never called: they count as not
+  called within any time, so they are above every percentile and outside the target, and the
+  mean wait is the mean of those called. So ``p90 <= target`` and "at least 90% called within
+  the target" are one statement (percentiles are the inverted empirical CDF: the smallest wait
+  within which that share of holders was called; infinite when fewer were ever called).
+
+Other definitions (minutes):
+- *before/after opening*: the part of a called holder's wait before the counters open (holding a
+  ticket early), and the rest; they add up to the wait;
+- *utilisation*: counter busy time (walk-up, service, and calls of tickets whose holder left)
+  inside the staffed hours, over the staffed counter-minutes;
+- *queue*: tickets waiting to be called, time-weighted over [tickets open, closing];
 - *overtime*: how long after closing the agency's last service ended.
+
+Each day's row also carries the sums (:data:`POOLED_SUMS`) from which figures over several days
+are pooled (:mod:`simulator.pooled`): a run's headline figures are those of all its simulated
+visitors together, never averages of daily percentiles, so they cannot contradict each other.
 """
 
 from __future__ import annotations
@@ -32,18 +46,24 @@ from simulator.walking import SiteLayout
 __all__ = [
     "AGENCY_KPIS",
     "OVERALL",
+    "POOLED_SUMS",
+    "WAIT_COLUMNS",
     "ZONE_KPIS",
     "ZoneCrowding",
     "agency_kpis",
     "ci_frame",
+    "holder_waits",
     "queue_timeline",
     "step_average",
     "step_waits",
+    "wait_basis",
+    "wait_quantile",
     "zone_crowding",
 ]
 
 OVERALL = "overall"
 AGENCY_KPIS = (
+    "counters",
     "arrivals",
     "served",
     "turned_away",
@@ -54,12 +74,43 @@ AGENCY_KPIS = (
     "wait_p95_min",
     "wait_max_min",
     "within_target",
+    "waited_share",
+    "wait_mean_priority_min",
+    "wait_p90_priority_min",
+    "wait_mean_regular_min",
+    "wait_p90_regular_min",
+    "wait_before_opening_mean_min",
+    "wait_after_opening_mean_min",
+    "share_arrived_before_opening",
     "utilisation",
     "queue_mean",
     "queue_max",
     "overtime_min",
     "walk_mean_m",
 )
+POOLED_SUMS = (
+    "holders",
+    "called",
+    "called_within",
+    "waited",
+    "wait_sum",
+    "before_sum",
+    "after_sum",
+    "early",
+    "holders_priority",
+    "called_priority",
+    "wait_sum_priority",
+    "holders_regular",
+    "called_regular",
+    "wait_sum_regular",
+    "busy_min",
+    "capacity_min",
+    "walk_sum_m",
+    "walkers",
+)
+"""Per-day sums behind the ratio KPIs, so several days pool into one figure."""
+WAIT_COLUMNS = ("agency", "wait_min", "called", "priority", "before_opening_min")
+"""Columns of :func:`holder_waits`: one row per ticket holder."""
 ZONE_KPIS = (
     "seats",
     "standing_capacity",
@@ -71,6 +122,31 @@ ZONE_KPIS = (
     "stood_share",
     "walk_mean_m",
 )
+
+
+def wait_basis(plan: Plan) -> dict[str, object]:
+    """The wait basis of ``plan``'s KPIs, as the run's JSON states it."""
+    return {
+        "who": "ticket holders",
+        "from": "ticket" if plan.wait_counted_from_min == -math.inf else "service_start",
+        "to": "called",
+        "gave_up": "never called: outside the target and above every percentile; "
+        "not in the mean wait",
+        "percentile": "inverted empirical CDF over all replications pooled",
+        "warmup_min": (
+            0.0
+            if plan.measured_from_min == -math.inf
+            else plan.measured_from_min - plan.tickets_open
+        ),
+    }
+
+
+def wait_quantile(waits: np.ndarray, q: float) -> float:
+    """The smallest wait within which a share ``q`` of ``waits`` (inf = never called) fall;
+    inf when fewer than that share were called, NaN without waits."""
+    if len(waits) == 0:
+        return math.nan
+    return float(np.quantile(waits, q, method="inverted_cdf"))
 
 
 def step_average(
@@ -99,35 +175,92 @@ def step_average(
     return np.diff(totals) / np.diff(edges), peak
 
 
-def _wait_row(waits: np.ndarray, called: np.ndarray, target: float) -> dict[str, float]:
-    if len(waits) == 0:
-        return {
-            "wait_mean_min": math.nan,
-            "wait_p50_min": math.nan,
-            "wait_p90_min": math.nan,
-            "wait_p95_min": math.nan,
-            "wait_max_min": math.nan,
-            "within_target": math.nan,
-        }
-    p50, p90, p95 = np.percentile(waits, [50, 90, 95])
-    return {
-        "wait_mean_min": float(waits.mean()),
-        "wait_p50_min": float(p50),
-        "wait_p90_min": float(p90),
-        "wait_p95_min": float(p95),
-        "wait_max_min": float(waits.max()),
-        "within_target": float(np.mean(called & (waits <= target))),
-    }
-
-
 def step_waits(records: DayRecords, plan: Plan) -> np.ndarray:
-    """Each step's wait: from its ticket (or the opening, when the target counts from there)
-    to being called, or to giving up; NaN for steps that were turned away."""
+    """Each step's wait on the run's basis: from its ticket (or the opening, when the target
+    counts from there) to being called; inf for a holder who gave up (never called); NaN for a
+    step that holds no ticket (turned away)."""
     s = records.steps
-    served = s["outcome"] == OUTCOME_SERVED
     origin = np.maximum(s["queued"], plan.wait_counted_from_min)
-    wait = np.clip(np.where(served, s["called"], s["end"]) - origin, 0.0, None)
+    wait = np.clip(s["called"] - origin, 0.0, None)
+    wait = np.where(s["outcome"] == OUTCOME_ABANDONED, math.inf, wait)
     return np.where(s["outcome"] == OUTCOME_TURNED_AWAY, np.nan, wait)
+
+
+def _holders(records: DayRecords, plan: Plan) -> np.ndarray:
+    """Mask of the steps counted in wait KPIs: ticket holders at agencies after the warm-up."""
+    s = records.steps
+    return (
+        (s["station"] >= 0)
+        & (s["queued"] >= plan.measured_from_min)
+        & (s["outcome"] != OUTCOME_TURNED_AWAY)
+    )
+
+
+def holder_waits(records: DayRecords, plan: Plan) -> pd.DataFrame:
+    """One row per ticket holder (:data:`WAIT_COLUMNS`): agency id, wait on the run's basis
+    (inf for those who gave up), whether called, priority, and the part of the wait before
+    the counters opened."""
+    s = records.steps
+    holder = _holders(records, plan)
+    wait = step_waits(records, plan)[holder]
+    called = s["outcome"][holder] == OUTCOME_SERVED
+    origin = np.maximum(s["queued"][holder], plan.wait_counted_from_min)
+    before = np.clip(np.minimum(s["called"][holder], plan.service_start) - origin, 0.0, None)
+    return pd.DataFrame(
+        {
+            "agency": np.asarray(plan.agency_ids, dtype=object)[s["station"][holder]],
+            "wait_min": wait,
+            "called": called,
+            "priority": s["priority"][holder],
+            "before_opening_min": np.where(called, before, np.nan),
+        }
+    )
+
+
+def _wait_figures(
+    wait: np.ndarray,
+    called: np.ndarray,
+    priority: np.ndarray,
+    before: np.ndarray,
+    early: np.ndarray,
+    target: float,
+) -> dict[str, float]:
+    """Wait KPIs and pooling sums of one group of holders (see the module's basis)."""
+    n = len(wait)
+    within = int(np.sum(called & (wait <= target)))
+    waited = int(np.sum(wait > 0))
+    mine_called = wait[called]
+    row: dict[str, float] = {
+        "holders": n,
+        "called": int(called.sum()),
+        "called_within": within,
+        "waited": waited,
+        "wait_sum": float(mine_called.sum()),
+        "before_sum": float(before[called].sum()),
+        "after_sum": float(mine_called.sum() - before[called].sum()),
+        "early": int(early.sum()),
+        "wait_mean_min": float(mine_called.mean()) if len(mine_called) else math.nan,
+        "wait_p50_min": wait_quantile(wait, 0.5),
+        "wait_p90_min": wait_quantile(wait, 0.9),
+        "wait_p95_min": wait_quantile(wait, 0.95),
+        "wait_max_min": float(mine_called.max()) if len(mine_called) else math.nan,
+        "within_target": within / n if n else math.nan,
+        "waited_share": waited / n if n else math.nan,
+        "share_arrived_before_opening": float(early.mean()) if n else math.nan,
+    }
+    before_mean = float(before[called].mean()) if len(mine_called) else math.nan
+    row["wait_before_opening_mean_min"] = before_mean
+    row["wait_after_opening_mean_min"] = row["wait_mean_min"] - before_mean
+    for label, group in (("priority", priority), ("regular", ~priority)):
+        group_called = called & group
+        row[f"holders_{label}"] = int(group.sum())
+        row[f"called_{label}"] = int(group_called.sum())
+        row[f"wait_sum_{label}"] = float(wait[group_called].sum())
+        row[f"wait_mean_{label}_min"] = (
+            float(wait[group_called].mean()) if group_called.any() else math.nan
+        )
+        row[f"wait_p90_{label}_min"] = wait_quantile(wait[group], 0.9)
+    return row
 
 
 def _busy_staffed(
@@ -145,71 +278,92 @@ def _busy_staffed(
 
 
 def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
-    """One row per agency plus an ``overall`` row, columns :data:`AGENCY_KPIS`."""
+    """One row per agency plus an ``overall`` row: columns :data:`AGENCY_KPIS` and the sums
+    :data:`POOLED_SUMS`."""
     s = records.steps
     station = s["station"]
     at_agency = station >= 0
     measured = at_agency & (s["queued"] >= plan.measured_from_min)
     outcome = s["outcome"]
-    holder = measured & (outcome != OUTCOME_TURNED_AWAY)
+    holder = _holders(records, plan)
     served = outcome == OUTCOME_SERVED
+    abandoned = outcome == OUTCOME_ABANDONED
     wait = step_waits(records, plan)
+    origin = np.maximum(s["queued"], plan.wait_counted_from_min)
+    before = np.clip(np.minimum(s["called"], plan.service_start) - origin, 0.0, None)
+    first_arrival = records.visitors["arrival"][s["visitor"]]
+    early = np.where(s["leg"] == 0, first_arrival, s["queued"]) < plan.service_start
     edges = np.array([plan.tickets_open, max(plan.closing, plan.tickets_open + 1.0)])
-    leave = np.where(served, s["called"], s["end"])
+    leave = np.where(served, s["called"], s["end"])  # a holder who gave up left the queue then
+    # A counter is busy while serving, and for the call of a ticket whose holder had left.
+    no_show_end = (
+        s["called"]
+        + np.asarray([a.no_show_call_min for a in plan.agencies] or [0.0])[
+            np.clip(station, 0, None)
+        ]
+    )
+    busy_end = np.where(served, s["end"], no_show_end)
+    counted = at_agency & (served | (abandoned & np.isfinite(s["called"])))
     v = records.visitors
-    walk_by_agency = pd.Series(v["walk_m"]).groupby(v["agency"]).mean()
+    walk = pd.Series(v["walk_m"]).groupby(v["agency"])
+    walk_sum, walkers = walk.sum(), walk.count()
 
-    rows = []
-    for agency in plan.agencies:
-        mine = measured & (station == agency.index)
-        holders = holder & (station == agency.index)
-        row: dict[str, float | str] = {
-            "agency": agency.id,
+    def row_for(mine: np.ndarray, holders: np.ndarray) -> dict[str, float]:
+        row: dict[str, float] = {
             "arrivals": int(mine.sum()),
             "served": int((mine & served).sum()),
             "turned_away": int((mine & (outcome == OUTCOME_TURNED_AWAY)).sum()),
-            "abandoned": int((mine & (outcome == OUTCOME_ABANDONED)).sum()),
+            "abandoned": int((mine & abandoned).sum()),
         }
-        row |= _wait_row(wait[holders], served[holders], plan.target_wait_min)
-        done = (station == agency.index) & served
-        capacity = agency.schedule.staffed_minutes(agency.counters)
-        busy = _busy_staffed(s["called"][done], s["end"][done], s["counter"][done], agency)
-        row["utilisation"] = busy / capacity if capacity > 0 and agency.open_today else math.nan
+        row |= _wait_figures(
+            wait[holders],
+            served[holders],
+            s["priority"][holders],
+            before[holders],
+            early[holders],
+            plan.target_wait_min,
+        )
         queue, peak = step_average(s["queued"][holders], leave[holders], edges)
         row["queue_mean"] = float(queue[0])
         row["queue_max"] = peak
-        last_end = s["end"][done].max() if done.any() else math.nan
-        row["overtime_min"] = max(0.0, float(last_end) - plan.closing) if done.any() else 0.0
-        row["walk_mean_m"] = float(walk_by_agency.get(agency.index, math.nan))
+        return row
+
+    rows = []
+    for agency in plan.agencies:
+        here = station == agency.index
+        row: dict[str, float | str] = {"agency": agency.id, "counters": agency.counters}
+        row |= row_for(measured & here, holder & here)
+        done = here & counted
+        capacity = agency.schedule.staffed_minutes(agency.counters) if agency.open_today else 0.0
+        busy = _busy_staffed(s["called"][done], busy_end[done], s["counter"][done], agency)
+        row["busy_min"] = busy
+        row["capacity_min"] = capacity
+        row["utilisation"] = busy / capacity if capacity > 0 else math.nan
+        finished = here & served
+        row["overtime_min"] = (
+            max(0.0, float(s["end"][finished].max()) - plan.closing) if finished.any() else 0.0
+        )
+        row["walk_sum_m"] = float(walk_sum.get(agency.index, 0.0))
+        row["walkers"] = int(walkers.get(agency.index, 0))
+        row["walk_mean_m"] = row["walk_sum_m"] / row["walkers"] if row["walkers"] else math.nan
         rows.append(row)
 
     overall: dict[str, float | str] = {
         "agency": OVERALL,
-        "arrivals": int(measured.sum()),
-        "served": int((measured & served).sum()),
-        "turned_away": int((measured & (outcome == OUTCOME_TURNED_AWAY)).sum()),
-        "abandoned": int((measured & (outcome == OUTCOME_ABANDONED)).sum()),
+        "counters": sum(a.counters for a in plan.agencies if a.open_today),
     }
-    overall |= _wait_row(wait[holder], served[holder], plan.target_wait_min)
-    capacity = sum(a.schedule.staffed_minutes(a.counters) for a in plan.agencies if a.open_today)
-    done = at_agency & served
-    busy = sum(
-        _busy_staffed(
-            s["called"][done & (station == a.index)],
-            s["end"][done & (station == a.index)],
-            s["counter"][done & (station == a.index)],
-            a,
-        )
-        for a in plan.agencies
+    overall |= row_for(measured, holder)
+    overall["busy_min"] = sum(float(r["busy_min"]) for r in rows)
+    overall["capacity_min"] = sum(float(r["capacity_min"]) for r in rows)
+    overall["utilisation"] = (
+        overall["busy_min"] / overall["capacity_min"] if overall["capacity_min"] > 0 else math.nan
     )
-    overall["utilisation"] = busy / capacity if capacity > 0 else math.nan
-    queue, peak = step_average(s["queued"][holder], leave[holder], edges)
-    overall["queue_mean"] = float(queue[0])
-    overall["queue_max"] = peak
     overall["overtime_min"] = max((float(r["overtime_min"]) for r in rows), default=0.0)
+    overall["walk_sum_m"] = float(v["walk_m"].sum())
+    overall["walkers"] = len(v["walk_m"])
     overall["walk_mean_m"] = float(v["walk_m"].mean()) if len(v["walk_m"]) else math.nan
     rows.append(overall)
-    return pd.DataFrame(rows, columns=["agency", *AGENCY_KPIS])
+    return pd.DataFrame(rows, columns=["agency", *AGENCY_KPIS, *POOLED_SUMS])
 
 
 def queue_timeline(
@@ -222,8 +376,7 @@ def queue_timeline(
     s = records.steps
     stop = end if end is not None else plan.closing + 60.0
     edges = np.arange(plan.tickets_open, stop + bin_min, bin_min)
-    served = s["outcome"] == OUTCOME_SERVED
-    leave = np.where(served, s["called"], s["end"])
+    leave = np.where(s["outcome"] == OUTCOME_SERVED, s["called"], s["end"])
     holder = (s["station"] >= 0) & (s["outcome"] != OUTCOME_TURNED_AWAY)
     frames = []
     for agency in plan.agencies:

@@ -8,14 +8,15 @@
    streams (common random numbers) and agencies barely interact (shared kiosks and transfers
    only). An agency that misses the target probes one counter more in the next simulation; one
    that meets it probes one fewer, until each agency knows the smallest count that meets the
-   target ("meets" means the upper end of the 95% confidence interval of its mean p90 is at or
-   below the target, so a fresh simulation with another seed meets it too).
+   target ("meets": at least 90% of its ticket holders called within the target, the same
+   statement as its pooled p90 being within the target).
 3. When the counters needed exceed the slots the floor plan has (or ``--slots``), counters are
    taken away greedily where they cost least (visitors times minutes of p90 over the target),
    and the agencies that then miss are reported.
-4. The final allocation is confirmed in one simulation of the whole hall (an agency that misses
-   there gets a counter more), and one more simulation with a counter more everywhere says what
-   one more counter would buy at each agency (paired p90 reduction, with its 95% interval).
+4. The final allocation is confirmed in one simulation of the whole hall with fresh random
+   numbers (another seed; an agency that misses there gets a counter more, unless a counter no
+   longer helps it), and one more simulation with a counter more everywhere says what one more
+   counter would buy at each agency (paired p90 reduction, with its 95% interval).
 """
 
 from __future__ import annotations
@@ -26,23 +27,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import pandas as pd
 
 from simulator import __version__
-from simulator.compare import run_paired
+from simulator.compare import DEFAULT_THRESHOLDS, run_paired, threshold_for
 from simulator.errors import SimulatorError
 from simulator.executors import Executor, InlineExecutor
+from simulator.experiment import ExperimentResult
 from simulator.inputs import plan_for
 from simulator.metrics import OVERALL
 from simulator.plan import Plan, compile_plan
+from simulator.pooled import QUANTILES, wait_samples
 from simulator.queueing import erlang_c_servers_for_target
 from simulator.scenario import MAX_COUNTERS_PER_AGENCY, Scenario
-from simulator.stats import mean_ci
+from simulator.stats import paired_quantile_difference
 from simulator.sweep import with_counters
 
 __all__ = [
+    "P90_SHARE",
     "PLATEAU_MIN",
-    "TARGET_SHARE",
+    "PLATEAU_SHARE",
     "AgencyResult",
     "OptimizeResult",
     "erlang_c_start",
@@ -50,12 +54,15 @@ __all__ = [
     "optimise_counters",
 ]
 
-#: p90 wait <= target means 90% of ticket holders are called within the target.
-TARGET_SHARE = 0.9
 _KPI = "wait_p90_min"
+P90_SHARE = QUANTILES[_KPI][0]
+"""p90 <= target means this share of ticket holders called within the target."""
 _MAX_CONFIRM_ROUNDS = 5
-#: A counter that cuts an agency's mean p90 by less than this (minutes) buys nothing.
-PLATEAU_MIN = 0.1
+PLATEAU_SHARE = DEFAULT_THRESHOLDS["within_target"]
+PLATEAU_MIN = threshold_for("wait_p90_min")
+"""A counter that raises an agency's share called within the target by less than
+:data:`PLATEAU_SHARE` and cuts its p90 by less than :data:`PLATEAU_MIN` (the practical
+thresholds of a comparison) buys nothing."""
 
 Progress = Callable[[str], None]
 
@@ -72,6 +79,7 @@ class AgencyResult:
     arrivals: float
     p90_min: float
     p90_ci: float
+    within_target: float
     meets: bool
     one_more_cuts_min: float
     one_more_cuts_ci: float
@@ -91,6 +99,7 @@ class OptimizeResult:
     agencies: tuple[AgencyResult, ...]
     overall_p90_min: float
     overall_p90_ci: float
+    overall_within: float
     overall_meets: bool
     missing: tuple[str, ...]
     simulations: int
@@ -108,7 +117,9 @@ class OptimizeResult:
         def num(value: float, fmt: str = "{:.1f}") -> str:
             return "-" if not math.isfinite(value) else fmt.format(value)
 
-        rows = [["agency", "now", "Erlang C", "best", "p90", "±", "meets", "+1 counter cuts p90"]]
+        rows = [
+            ["agency", "now", "Erlang C", "best", "p90", "±", "in target", "meets", "+1 cuts p90"]
+        ]
         for a in self.agencies:
             rows.append(
                 [
@@ -118,6 +129,7 @@ class OptimizeResult:
                     str(a.counters),
                     num(a.p90_min),
                     num(a.p90_ci),
+                    num(a.within_target * 100, "{:.0f}%"),
                     "yes" if a.meets else "NO",
                     f"{num(a.one_more_cuts_min)} ± {num(a.one_more_cuts_ci)}",
                 ]
@@ -130,6 +142,7 @@ class OptimizeResult:
                 str(self.total),
                 num(self.overall_p90_min),
                 num(self.overall_p90_ci),
+                num(self.overall_within * 100, "{:.0f}%"),
                 "yes" if self.overall_meets else "NO",
                 "",
             ]
@@ -156,7 +169,11 @@ class OptimizeResult:
                 f"No allocation within the slots meets the target; best found uses {self.total} "
                 f"counters and misses at: {', '.join(self.missing)}."
             )
-        note = "p90 ± is the 95% half-width; 'meets' means the upper end is within the target"
+        note = (
+            "waits of all replications pooled; p90 '-' means more than 10% were never called; "
+            "'meets': at least 90% called within the target, in the search and in a confirming "
+            "simulation with other random numbers"
+        )
         return "\n".join([head, *lines, verdict, note])
 
     def to_json(self) -> dict[str, Any]:
@@ -182,6 +199,7 @@ class OptimizeResult:
             "overall": {
                 "p90_min": num(self.overall_p90_min),
                 "p90_ci": num(self.overall_p90_ci),
+                "within_target": num(self.overall_within),
                 "meets": self.overall_meets,
             },
             "agencies": [
@@ -194,6 +212,7 @@ class OptimizeResult:
                     "arrivals": num(a.arrivals),
                     "p90_min": num(a.p90_min),
                     "p90_ci": num(a.p90_ci),
+                    "within_target": num(a.within_target),
                     "meets": a.meets,
                     "one_more_counter_cuts_p90_min": num(a.one_more_cuts_min),
                     "one_more_counter_cuts_ci": num(a.one_more_cuts_ci),
@@ -230,14 +249,15 @@ def erlang_c_start(plan: Plan, *, target_p90_min: float) -> dict[str, int]:
             arrival_rate_per_min=rate,
             service_mean_min=agency.service.mean,
             target_wait_min=target_p90_min,
-            target_share=TARGET_SHARE,
+            target_share=P90_SHARE,
         )
         start[agency.id] = min(MAX_COUNTERS_PER_AGENCY, max(1, servers))
     return start
 
 
 class _Evaluator:
-    """Simulates allocations with one seed and remembers every agency's p90 per count."""
+    """Simulates allocations with one seed and remembers, per agency and count of counters,
+    the run that measured it (its pooled figures and its holders' waits)."""
 
     def __init__(
         self,
@@ -245,7 +265,6 @@ class _Evaluator:
         *,
         seed: int,
         replications: int,
-        target: float,
         executor: Executor,
         progress: Progress | None,
         walking: bool,
@@ -254,13 +273,12 @@ class _Evaluator:
         self.walking = walking
         self.seed = seed
         self.replications = replications
-        self.target = target
         self.executor = executor
         self.progress = progress
-        self.known: dict[tuple[str, int], np.ndarray] = {}
+        self.known: dict[tuple[str, int], ExperimentResult] = {}
         self.arrivals: dict[str, float] = {}
         self.simulations = 0
-        self.last_overall: np.ndarray = np.empty(0)
+        self.last: ExperimentResult | None = None
 
     def run(self, allocation: Mapping[str, int], why: str) -> None:
         scenario = with_counters(self.scenario, allocation)
@@ -272,33 +290,64 @@ class _Evaluator:
         if self.progress is not None:
             where = "on the floor plan" if self.walking else "queues only"
             self.progress(f"{why}: {sum(allocation.values())} counters, {where}")
-        frame = result.per_replication.sort_values("replication")
-        for agency, group in frame.groupby("agency", sort=False):
-            values = group[_KPI].to_numpy(dtype=float)
-            if agency == OVERALL:
-                self.last_overall = values
-                continue
-            self.known[(str(agency), allocation[str(agency)])] = values
-            self.arrivals[str(agency)] = float(group["arrivals"].mean())
+        self.last = result
+        summary = result.summary.set_index("agency")
+        for agency, count in allocation.items():
+            self.known[(agency, count)] = result
+            self.arrivals[agency] = float(summary.loc[agency, "arrivals"])
+
+    def row(self, agency: str, counters: int) -> pd.Series:
+        """The run's summary row of ``agency`` at ``counters`` counters."""
+        return self.known[(agency, counters)].summary.set_index("agency").loc[agency]
 
     def stats(self, agency: str, counters: int) -> tuple[float, float]:
-        return mean_ci(self.known[(agency, counters)])
+        row = self.row(agency, counters)
+        return float(row[_KPI]), float(row[f"{_KPI}_ci"])
 
     def meets(self, agency: str, counters: int) -> bool:
-        return _meets(self.known[(agency, counters)], self.target)
+        return _meets(self.row(agency, counters))
+
+    def within(self, agency: str, counters: int) -> float:
+        return float(self.row(agency, counters)["within_target"])
 
     def excess(self, agency: str, counters: int) -> float:
-        """Visitors times minutes of mean p90 above the target (what missing costs)."""
-        mean, _ = self.stats(agency, counters)
-        over = max(0.0, mean - self.target) if math.isfinite(mean) else 0.0
-        return over * max(self.arrivals.get(agency, 0.0), 1.0)
+        """Visitors a day called later than the target beyond the share allowed (what
+        missing the target costs)."""
+        within = self.within(agency, counters)
+        short = max(0.0, P90_SHARE - within) if math.isfinite(within) else 0.0
+        return short * max(self.arrivals.get(agency, 0.0), 1.0)
+
+    def helps(self, agency: str, fewer: int, more: int) -> bool:
+        """Whether going from ``fewer`` to ``more`` counters makes a practical difference:
+        the share within the target rises by :data:`PLATEAU_SHARE` or the p90 falls by
+        :data:`PLATEAU_MIN` (a p90 that becomes reachable counts)."""
+        gain = self.within(agency, more) - self.within(agency, fewer)
+        p90_fewer, p90_more = self.stats(agency, fewer)[0], self.stats(agency, more)[0]
+        if math.isinf(p90_fewer) and math.isfinite(p90_more):
+            return True
+        cut = p90_fewer - p90_more if math.isfinite(p90_fewer) else 0.0
+        return gain >= PLATEAU_SHARE or cut >= PLATEAU_MIN
+
+    def cut(self, agency: str, fewer: int, more: int) -> tuple[float, float]:
+        """How much the p90 falls from ``fewer`` to ``more`` counters (paired over the same
+        days), and its 95% half-width."""
+        a, b = self.known[(agency, fewer)], self.known[(agency, more)]
+        replications = list(range(self.replications))
+        diff, low, high = paired_quantile_difference(
+            wait_samples(a.waits, agency, replications),
+            wait_samples(b.waits, agency, replications),
+            P90_SHARE,
+            seed=self.seed,
+        )
+        half = (high - low) / 2 if math.isfinite(low) and math.isfinite(high) else math.nan
+        return -diff, half
 
 
 def _search(ev: _Evaluator, start: dict[str, int], fixed: set[str]) -> dict[str, int]:
     """Smallest count meeting the target for every agency.
 
-    An agency that cannot meet it stops where one more counter no longer cuts its p90 by
-    :data:`PLATEAU_MIN` (e.g. when its p90 is set by visitors waiting for the doors to open).
+    An agency that cannot meet it stops where one more counter no longer helps it (see
+    :meth:`_Evaluator.helps`; e.g. when its waits are set by visitors waiting for the opening).
     """
     low = dict.fromkeys(start, 0)
     high: dict[str, int | None] = dict.fromkeys(start, None)
@@ -317,10 +366,8 @@ def _search(ev: _Evaluator, start: dict[str, int], fixed: set[str]) -> dict[str,
                 continue
             low[agency] = max(low[agency], count)
             below = (agency, count - 1)
-            if high[agency] is None and below in ev.known:
-                cut = float(np.nanmean(ev.known[below] - ev.known[(agency, count)]))
-                if not cut >= PLATEAU_MIN:
-                    stuck[agency] = count - 1
+            if high[agency] is None and below in ev.known and not ev.helps(*below, count):
+                stuck[agency] = count - 1
         nxt = {}
         settled = True
         for agency in probe:
@@ -396,57 +443,42 @@ def optimise_counters(
             f"{slots} counter slots ({slots_from}) cannot hold {len(ids)} agencies with at least "
             "one counter each; expected at least as many slots as agencies"
         )
+    scenario = scenario.model_copy(
+        update={
+            "target": scenario.target.model_copy(
+                update={"wait_min": target_p90_min, "share": P90_SHARE}
+            )
+        }
+    )
     plan = compile_plan(scenario)
     start = erlang_c_start(plan, target_p90_min=target_p90_min)
     closed = {a.id for a in plan.agencies if not a.open_today}
 
-    def evaluator(walking: bool) -> _Evaluator:
+    def evaluator(walking: bool, seed: int) -> _Evaluator:
         return _Evaluator(
             scenario,
-            seed=chosen_seed,
+            seed=seed,
             replications=reps,
-            target=target_p90_min,
             executor=executor if executor is not None else InlineExecutor(),
             progress=progress,
             walking=walking,
         )
 
-    queues = evaluator(False)
+    queues = evaluator(False, chosen_seed)
     allocation = _search(queues, start, closed)
     if slots is not None and sum(allocation.values()) > slots:
         allocation = _fit_slots(queues, allocation, slots)
+    # Confirmed with fresh random numbers: an allocation that met the target only by the luck
+    # of the search's days does not pass twice.
     full = evaluator(
         scenario.layout is not None
-        and (plan_slots is None or sum(allocation.values()) <= plan_slots)
+        and (plan_slots is None or sum(allocation.values()) <= plan_slots),
+        confirmation_seed(chosen_seed),
     )
-    for _ in range(_MAX_CONFIRM_ROUNDS):
-        full.run(allocation, "confirming")
-        room = slots is None or sum(allocation.values()) < slots
-        growable = [a for a in ids if allocation[a] < MAX_COUNTERS_PER_AGENCY and a not in closed]
-        failing = [a for a in growable if not full.meets(a, allocation[a])]
-        if not failing and not _meets(full.last_overall, target_p90_min) and growable:
-            failing = [
-                max(
-                    growable,
-                    key=lambda a: (
-                        np.nan_to_num(full.stats(a, allocation[a])[0]) * full.arrivals.get(a, 0),
-                        a,
-                    ),
-                )
-            ]
-        if not room or not failing:
-            break
-        worst = max(failing, key=lambda a: (full.excess(a, allocation[a]), a))
-        allocation[worst] += 1
-        if full.walking and plan_slots is not None and sum(allocation.values()) > plan_slots:
-            allocation[worst] -= 1
-            break
-    else:  # out of rounds right after adding a counter: simulate what is reported
-        full.run(allocation, "confirming")
-    overall = full.last_overall
-    overall_mean, overall_half = mean_ci(overall)
-    overall_meets = _meets(overall, target_p90_min)
-    confirmed = {a: full.known[(a, allocation[a])] for a in ids}
+    allocation = _confirm(full, allocation, slots=slots, plan_slots=plan_slots, closed=closed)
+    assert full.last is not None
+    overall = full.last.summary.set_index("agency").loc[OVERALL]
+    overall_meets = _overall_meets(full)
     if any((a, c) not in queues.known for a, c in allocation.items()):
         queues.run(allocation, "measuring one more counter")
     more = {a: min(MAX_COUNTERS_PER_AGENCY, c + 1) for a, c in allocation.items()}
@@ -454,11 +486,9 @@ def optimise_counters(
     agencies = []
     for agency in scenario.agencies:
         aid = agency.id
-        p90, p90_half = mean_ci(confirmed[aid])
+        p90, p90_half = full.stats(aid, allocation[aid])
         if more[aid] > allocation[aid] and aid not in closed:
-            cut, cut_half = mean_ci(
-                queues.known[(aid, allocation[aid])] - queues.known[(aid, more[aid])]
-            )
+            cut, cut_half = queues.cut(aid, allocation[aid], more[aid])
         else:
             cut, cut_half = math.nan, math.nan
         agencies.append(
@@ -471,7 +501,8 @@ def optimise_counters(
                 arrivals=full.arrivals.get(aid, 0.0),
                 p90_min=p90,
                 p90_ci=p90_half,
-                meets=_meets(confirmed[aid], target_p90_min),
+                within_target=full.within(aid, allocation[aid]),
+                meets=full.meets(aid, allocation[aid]),
                 one_more_cuts_min=cut,
                 one_more_cuts_ci=cut_half,
             )
@@ -479,6 +510,7 @@ def optimise_counters(
     missing = tuple(a.agency for a in agencies if not a.meets)
     if not overall_meets:
         missing = (*missing, OVERALL)
+    overall_mean, overall_half = float(overall[_KPI]), float(overall[f"{_KPI}_ci"])
     return OptimizeResult(
         scenario=scenario.name,
         target_p90_min=target_p90_min,
@@ -490,6 +522,7 @@ def optimise_counters(
         agencies=tuple(agencies),
         overall_p90_min=overall_mean,
         overall_p90_ci=overall_half,
+        overall_within=float(overall["within_target"]),
         overall_meets=overall_meets,
         missing=missing,
         simulations=queues.simulations + full.simulations,
@@ -498,10 +531,62 @@ def optimise_counters(
     )
 
 
-def _meets(values: np.ndarray, target: float) -> bool:
-    """Whether the upper end of the 95% interval of the mean p90 is within the target
-    (no waits at all count as meeting it)."""
-    mean, half = mean_ci(values)
-    if not math.isfinite(mean):
-        return True
-    return mean + (half if math.isfinite(half) else 0.0) <= target
+def _confirm(
+    full: _Evaluator,
+    allocation: dict[str, int],
+    *,
+    slots: int | None,
+    plan_slots: int | None,
+    closed: set[str],
+) -> dict[str, int]:
+    """Simulate the allocation; while an agency (or the hall) misses and slots are left, give
+    the worst a counter more. A counter that does not raise its agency's share within the
+    target by :data:`PLATEAU_SHARE` is taken back and that agency left as it is (its waits
+    are set by something else, such as the queue before the opening). Ends on a simulation
+    of the allocation it returns."""
+    allocation = dict(allocation)
+    stuck: set[str] = set()
+    added: str | None = None
+    for _ in range(_MAX_CONFIRM_ROUNDS):
+        full.run(allocation, "confirming")
+        if added is not None and not full.helps(added, allocation[added] - 1, allocation[added]):
+            allocation[added] -= 1
+            stuck.add(added)
+            full.run(allocation, "confirming")
+        room = slots is None or sum(allocation.values()) < slots
+        growable = [
+            a
+            for a in allocation
+            if allocation[a] < MAX_COUNTERS_PER_AGENCY and a not in closed and a not in stuck
+        ]
+        failing = [a for a in growable if not full.meets(a, allocation[a])]
+        if not failing and not _overall_meets(full) and growable:
+            failing = [max(growable, key=lambda a: (full.excess(a, allocation[a]), a))]
+        if not room or not failing:
+            return allocation
+        added = max(failing, key=lambda a: (full.excess(a, allocation[a]), a))
+        allocation[added] += 1
+        if full.walking and plan_slots is not None and sum(allocation.values()) > plan_slots:
+            allocation[added] -= 1
+            return allocation
+    full.run(allocation, "confirming")  # out of rounds right after adding a counter
+    return allocation
+
+
+def confirmation_seed(seed: int) -> int:
+    """The seed of the confirming simulations: other days than the search's."""
+    return (seed + 1) % 2**63
+
+
+def _meets(row: pd.Series) -> bool:
+    """The optimiser's test, on the run's one basis: at least 90% of the ticket holders were
+    called within the target (the same statement as the pooled p90 being within it). An
+    agency without ticket holders meets it. Luck is guarded against by asking it of two
+    simulations with different random numbers: the search's and the confirmation's."""
+    within = float(row["within_target"])
+    return not math.isfinite(within) or within >= P90_SHARE
+
+
+def _overall_meets(ev: _Evaluator) -> bool:
+    assert ev.last is not None
+    return _meets(ev.last.summary.set_index("agency").loc[OVERALL])

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from simulator.distributions import Distribution
-from simulator.scenario import Agency, ArrivalBin, Scenario, WalkingGroup
+from simulator.scenario import Agency, ArrivalBin, Scenario
 from simulator.walking import SiteLayout
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "FrontOfficePlan",
     "Plan",
     "ServicePoint",
+    "WalkingSpeeds",
     "compile_plan",
     "stationary_plan",
 ]
@@ -85,6 +86,16 @@ class CounterSchedule:
 
 
 @dataclass(frozen=True, kw_only=True)
+class WalkingSpeeds:
+    """Walking speeds of a visitor group (m/s): normal, truncated to [min_mps, max_mps]."""
+
+    mean_mps: float
+    sd_mps: float = 0.0
+    min_mps: float = 0.3
+    max_mps: float = 2.5
+
+
+@dataclass(frozen=True, kw_only=True)
 class AgencyPlan:
     """One agency as the engine sees it."""
 
@@ -138,8 +149,8 @@ class Plan:
     last_ticket: float
     closing: float
     front_office: FrontOfficePlan
-    walking_normal: WalkingGroup
-    walking_priority: WalkingGroup
+    walking_normal: WalkingSpeeds
+    walking_priority: WalkingSpeeds
     site: SiteLayout | None = None
     target_wait_min: float = 15.0
     target_share: float = 0.9
@@ -238,8 +249,8 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
             info_share=info.share if info else 0.0,
             kiosks=ServicePoint(servers=kiosks.count, service=kiosks.service) if kiosks else None,
         ),
-        walking_normal=scenario.walking.normal,
-        walking_priority=scenario.walking.priority,
+        walking_normal=WalkingSpeeds(**scenario.walking.normal.model_dump()),
+        walking_priority=WalkingSpeeds(**scenario.walking.priority.model_dump()),
         site=site,
         target_wait_min=scenario.target.wait_min,
         target_share=scenario.target.share,
@@ -261,12 +272,14 @@ def stationary_plan(
     warmup_min: float = 0.0,
     priority_share: float = 0.0,
     patience: Distribution | None = None,
+    no_show_call_min: float = 0.0,
     extra_agencies: Sequence[tuple[str, float, int, Distribution]] = (),
 ) -> Plan:
     """A constant-rate, always-open single-station plan for validation against queueing theory.
 
     Opens at time 0, takes tickets until ``horizon_min`` and measures visitors who arrive after
-    ``warmup_min``. Patience defaults to infinite (nobody gives up).
+    ``warmup_min``. Patience defaults to infinite (nobody gives up); a counter calling a ticket
+    whose holder left loses ``no_show_call_min`` (0, as queueing theory assumes).
     """
     if horizon_min <= warmup_min:
         raise ValueError(f"horizon_min {horizon_min} must exceed warmup_min {warmup_min}")
@@ -286,10 +299,11 @@ def stationary_plan(
             patience=patience,
             transfers=(),
             schedule=schedule,
+            no_show_call_min=no_show_call_min,
         )
         for i, (agency_id, rate, c, svc) in enumerate(specs)
     )
-    group = WalkingGroup(mean_mps=1.2)
+    group = WalkingSpeeds(mean_mps=1.2)
     return Plan(
         name="stationary",
         agencies=agencies,

@@ -1,4 +1,5 @@
-"""Confidence intervals across replications (Student's t), without a SciPy dependency."""
+"""Confidence intervals across replications (Student's t): the one home of the project's
+interval arithmetic. Replications (simulated days) are the independent units."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["mean_ci", "t_quantile_975"]
+__all__ = [
+    "half_width",
+    "mean_ci",
+    "paired_quantile_difference",
+    "paired_ratio_difference",
+    "pooled_quantile",
+    "ratio_ci",
+    "t_quantile_975",
+]
 
 # Two-sided 95% Student t quantiles for 1..30 degrees of freedom.
 _T975 = (
@@ -37,8 +46,123 @@ def mean_ci(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
     data = data[np.isfinite(data)]
     if data.size == 0:
         return math.nan, math.nan
-    mean = float(data.mean())
-    if data.size < 2:
-        return mean, math.nan
-    half = t_quantile_975(data.size - 1) * float(data.std(ddof=1)) / math.sqrt(data.size)
-    return mean, half
+    return float(data.mean()), half_width(data)
+
+
+def half_width(differences: np.ndarray) -> float:
+    """95% Student-t half-width of the mean of independent values (NaN with fewer than two)."""
+    n = differences.size
+    if n < 2:
+        return math.nan
+    return t_quantile_975(n - 1) * float(differences.std(ddof=1)) / math.sqrt(n)
+
+
+def ratio_ci(numerators: np.ndarray, denominators: np.ndarray) -> tuple[float, float]:
+    """A ratio pooled over replications, sum(num) / sum(den), and its 95% half-width.
+
+    Replications are the independent units (a day's visitors are not independent of each
+    other), so the interval comes from the spread of the days' residuals
+    ``num_r - ratio * den_r`` (the delta method for a ratio estimator).
+    """
+    num = np.asarray(numerators, dtype=float)
+    den = np.asarray(denominators, dtype=float)
+    total = den.sum()
+    if num.size == 0 or total <= 0:
+        return math.nan, math.nan
+    ratio = float(num.sum() / total)
+    residuals = (num - ratio * den) / den.mean()
+    return ratio, half_width(residuals)
+
+
+def paired_ratio_difference(
+    num_a: np.ndarray, den_a: np.ndarray, num_b: np.ndarray, den_b: np.ndarray
+) -> tuple[float, float]:
+    """Pooled ratio of B minus that of A over paired replications, and its 95% half-width
+    (the days' residuals are differenced pair by pair, so common random numbers cancel)."""
+    ra, _ = ratio_ci(num_a, den_a)
+    rb, _ = ratio_ci(num_b, den_b)
+    if not (math.isfinite(ra) and math.isfinite(rb)):
+        return math.nan, math.nan
+    res_a = (np.asarray(num_a, float) - ra * np.asarray(den_a, float)) / np.mean(den_a)
+    res_b = (np.asarray(num_b, float) - rb * np.asarray(den_b, float)) / np.mean(den_b)
+    return rb - ra, half_width(res_b - res_a)
+
+
+_MAX_CANDIDATES = 4000
+
+
+def pooled_quantile(samples: Sequence[np.ndarray], q: float) -> tuple[float, float, float]:
+    """The ``q`` quantile of all replications' values pooled, with a 95% interval.
+
+    Values may be ``inf`` (a visitor never called). The quantile is the inverted empirical CDF
+    (the smallest value with a share ``q`` at or below it), so ``quantile <= x`` exactly when
+    the pooled share at or below ``x`` is at least ``q``. The interval inverts the replication
+    interval of that share (Woodruff): its ends are where the share's 95% band crosses ``q``.
+    Returns (estimate, low, high); inf where the share is not reached; NaN without values.
+    """
+    arrays = [np.sort(np.asarray(s, dtype=float)) for s in samples]
+    pooled = np.concatenate(arrays) if arrays else np.empty(0)
+    if pooled.size == 0:
+        return math.nan, math.nan, math.nan
+    estimate = float(np.quantile(pooled, q, method="inverted_cdf"))
+    finite = np.unique(pooled[np.isfinite(pooled)])
+    if len(arrays) < 2 or finite.size == 0:
+        return estimate, math.nan, math.nan
+    if finite.size > _MAX_CANDIDATES:
+        finite = np.unique(np.quantile(finite, np.linspace(0, 1, _MAX_CANDIDATES)))
+    counts = np.array([np.searchsorted(a, finite, side="right") for a in arrays], dtype=float)
+    sizes = np.array([a.size for a in arrays], dtype=float)
+    share = counts.sum(axis=0) / sizes.sum()
+    residuals = (counts - share[None, :] * sizes[:, None]) / sizes.mean()
+    n = len(arrays)
+    half = t_quantile_975(n - 1) * residuals.std(axis=0, ddof=1) / math.sqrt(n)
+    low_at = np.flatnonzero(share + half >= q)
+    high_at = np.flatnonzero(share - half >= q)
+    low = float(finite[low_at[0]]) if low_at.size else math.inf
+    high = float(finite[high_at[0]]) if high_at.size else math.inf
+    return estimate, min(low, estimate), max(high, estimate)
+
+
+_BOOTSTRAP_DRAWS = 1000
+
+
+def paired_quantile_difference(
+    samples_a: Sequence[np.ndarray], samples_b: Sequence[np.ndarray], q: float, *, seed: int
+) -> tuple[float, float, float]:
+    """The pooled ``q`` quantile of B minus that of A, over paired replications, with a 95%
+    interval from a bootstrap of the replication pairs (the same days drawn for A and B, so
+    common random numbers cancel). Returns (difference, low, high): zero when both quantiles
+    are equal (also when neither is reached), an infinite difference without an interval when
+    only one is reached, no interval with fewer than two pairs. ``seed`` makes the bootstrap
+    reproducible (a generator of its own; nothing global)."""
+    a_est = pooled_quantile(samples_a, q)[0]
+    b_est = pooled_quantile(samples_b, q)[0]
+    if a_est == b_est:  # both not reached (inf) counts as equal too
+        return 0.0, 0.0, 0.0
+    if not (math.isfinite(a_est) and math.isfinite(b_est)):
+        return b_est - a_est, math.nan, math.nan
+    diff = b_est - a_est
+    n = len(samples_a)
+    if n < 2 or len(samples_b) != n:
+        return diff, math.nan, math.nan
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy=seed)))
+    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=_BOOTSTRAP_DRAWS).astype(float)
+    ends = []
+    for samples in (samples_a, samples_b):
+        arrays = [np.sort(np.asarray(s, dtype=float)) for s in samples]
+        pooled = np.concatenate(arrays)
+        grid = np.unique(pooled[np.isfinite(pooled)])
+        if grid.size > _MAX_CANDIDATES:
+            grid = np.unique(np.quantile(grid, np.linspace(0, 1, _MAX_CANDIDATES)))
+        counts = np.array([np.searchsorted(a, grid, side="right") for a in arrays], float)
+        sizes = np.array([a.size for a in arrays], dtype=float)
+        share = (weights @ counts) / np.maximum(weights @ sizes, 1.0)[:, None]
+        reached = share >= q
+        first = np.where(reached.any(axis=1), reached.argmax(axis=1), -1)
+        ends.append(np.where(first >= 0, grid[np.clip(first, 0, None)], math.inf))
+    both = np.isfinite(ends[0]) & np.isfinite(ends[1])
+    draws = ends[1][both] - ends[0][both]
+    if draws.size < _BOOTSTRAP_DRAWS // 2:
+        return diff, math.nan, math.nan
+    low, high = np.quantile(draws, [0.025, 0.975])
+    return diff, float(low), float(high)

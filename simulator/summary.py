@@ -49,6 +49,12 @@ def result_to_json(
         "seed": result.seed,
         "version": __version__,
         "inputs": inputs or {},
+        "wait_basis": result.wait_basis,
+        "target": {
+            "wait_min": result.target_wait_min,
+            "share": result.target_share,
+            "met": result.target_met(),
+        },
         "agencies": agencies,
         "overall": overall,
         "zones": zones,

@@ -80,7 +80,7 @@ def test_run_prints_the_per_agency_table(capsys: pytest.CaptureFixture[str]) -> 
     assert "waits in minutes" in out
 
 
-def test_run_json_is_one_object_of_means_over_replications(
+def test_run_json_is_one_object_pooling_the_replications(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     status, out, err = _run(
@@ -98,11 +98,22 @@ def test_run_json_is_one_object_of_means_over_replications(
 
     per_rep = pd.read_csv(tmp_path / "per_replication.csv")
     assert sorted(per_rep["replication"].unique()) == [0, 1, 2]
-    means = per_rep.groupby("agency")[list(KPI_KEYS)].mean()
+    # Figures of the day as a whole are means over the days; wait figures pool every day's
+    # visitors (sums of the days' numerators over sums of their denominators).
+    days = per_rep.groupby("agency")
+    means = days[["arrivals", "served", "turned_away", "abandoned", "queue_mean"]].mean()
+    sums = days[["wait_sum", "called", "called_within", "holders", "busy_min", "capacity_min"]]
+    sums = sums.sum()
     for row in (*data["agencies"], data["overall"]):
         agency = row.get("id", "overall")
-        for key in KPI_KEYS:
-            expected = means.loc[agency, key]
+        for key in means.columns:
+            assert row[key] == pytest.approx(means.loc[agency, key], abs=1e-5), (agency, key)
+        pooled = {
+            "wait_mean_min": sums.loc[agency, "wait_sum"] / sums.loc[agency, "called"],
+            "within_target": sums.loc[agency, "called_within"] / sums.loc[agency, "holders"],
+            "utilisation": sums.loc[agency, "busy_min"] / sums.loc[agency, "capacity_min"],
+        }
+        for key, expected in pooled.items():
             if math.isnan(expected):
                 assert row[key] is None
             else:

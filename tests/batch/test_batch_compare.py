@@ -8,8 +8,10 @@ import pytest
 
 from simulator.cli import main
 from simulator.compare import (
+    DEFAULT_KPIS,
     VERDICT_B,
-    VERDICT_NONE,
+    VERDICT_NO_DATA,
+    VERDICT_SAME,
     paired_differences,
     run_paired,
 )
@@ -24,12 +26,13 @@ def test_identical_scenarios_differ_by_exactly_zero(normal_day):
     twin = compile_plan(normal_day.model_copy(update={"name": "twin"}))
     a, b = run_paired([plan, twin], seed=11, replications=4)
     diff = paired_differences(a, b)
-    assert len(diff) == 6 * len(set(a.per_replication["agency"]))
+    assert len(diff) == len(DEFAULT_KPIS) * len(set(a.per_replication["agency"]))
     finite = diff.dropna(subset=["diff"])
     assert len(finite) > 0
     assert (finite["diff"] == 0.0).all()
     assert (finite["ci_low"] == 0.0).all() and (finite["ci_high"] == 0.0).all()
-    assert (diff["verdict"] == VERDICT_NONE).all()
+    assert (finite["verdict"] == VERDICT_SAME).all()
+    assert (diff["verdict"].isin([VERDICT_SAME, VERDICT_NO_DATA])).all()
 
 
 def test_one_more_counter_is_significantly_better_for_its_agency(normal_day):
@@ -44,7 +47,7 @@ def test_one_more_counter_is_significantly_better_for_its_agency(normal_day):
         assert row["ci_high"] < 0 < row["mean_a"]
     # an agency without any change draws the same numbers: no difference at all
     samsat = diff.loc[("samsat", "wait_p90_min")]
-    assert samsat["diff"] == 0.0 and samsat["verdict"] == VERDICT_NONE
+    assert samsat["diff"] == 0.0 and samsat["verdict"] == VERDICT_SAME
 
 
 def test_results_with_different_seeds_are_not_paired(normal_day):

@@ -1,0 +1,114 @@
+"""A run's figures: every simulated day pooled into one figure per KPI, with 95% intervals.
+
+Figures a planner reads must not contradict each other, so a run's wait figures are those of all
+its simulated visitors together: the p90 is the 90th percentile of every holder's wait over all
+replications, the share within target is the share of all holders called within it, and so
+``p90 <= target`` exactly when that share is at least 90%. (Averaging each day's p90 and each
+day's share would not keep that promise.) Intervals treat replications as the independent units:
+ratio figures by the delta method, percentiles by inverting the interval of the pooled share
+(:mod:`simulator.stats`). Figures of a day as a whole (visitors, longest queue, overtime) are
+means over days with Student-t intervals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from simulator.metrics import AGENCY_KPIS, OVERALL
+from simulator.stats import mean_ci, pooled_quantile, ratio_ci
+
+__all__ = ["DAY_MEANS", "QUANTILES", "RATIOS", "RUN_KPIS", "summarise", "wait_samples"]
+
+RUN_KPIS = (*AGENCY_KPIS, "waiting_peak", "stood_share")
+"""Every KPI of a run's summary (each with a ``<kpi>_ci`` 95% half-width)."""
+
+RATIOS: dict[str, tuple[str, str]] = {
+    "wait_mean_min": ("wait_sum", "called"),
+    "within_target": ("called_within", "holders"),
+    "waited_share": ("waited", "holders"),
+    "wait_mean_priority_min": ("wait_sum_priority", "called_priority"),
+    "wait_mean_regular_min": ("wait_sum_regular", "called_regular"),
+    "wait_before_opening_mean_min": ("before_sum", "called"),
+    "wait_after_opening_mean_min": ("after_sum", "called"),
+    "share_arrived_before_opening": ("early", "holders"),
+    "utilisation": ("busy_min", "capacity_min"),
+    "walk_mean_m": ("walk_sum_m", "walkers"),
+    "stood_share": ("stood", "zone_visitors"),
+}
+"""KPI -> (numerator, denominator) summed over the days."""
+
+QUANTILES: dict[str, tuple[float, str | None]] = {
+    "wait_p50_min": (0.5, None),
+    "wait_p90_min": (0.9, None),
+    "wait_p95_min": (0.95, None),
+    "wait_p90_priority_min": (0.9, "priority"),
+    "wait_p90_regular_min": (0.9, "regular"),
+}
+"""KPI -> (quantile, holders it covers) of the pooled waits."""
+
+DAY_MEANS = tuple(k for k in RUN_KPIS if k not in RATIOS and k not in QUANTILES)
+"""KPIs of a day as a whole, averaged over days."""
+
+
+def wait_samples(
+    waits: pd.DataFrame, agency: str, replications: Sequence[int], group: str | None = None
+) -> list[np.ndarray]:
+    """The holders' waits of ``agency`` (every agency for ``overall``), one array per
+    replication in ``replications``; only ``priority`` or ``regular`` holders if ``group``."""
+    if agency != OVERALL:
+        waits = waits[waits["agency"] == agency]
+    by_rep = dict(tuple(waits.groupby("replication", sort=False))) if len(waits) else {}
+    out = []
+    for r in replications:
+        frame = by_rep.get(r)
+        if frame is None:
+            out.append(np.empty(0))
+            continue
+        values = frame["wait_min"].to_numpy(dtype=float)
+        if group is not None:
+            priority = frame["priority"].to_numpy(dtype=bool)
+            values = values[priority if group == "priority" else ~priority]
+        out.append(values)
+    return out
+
+
+def _quantile_columns(
+    waits: pd.DataFrame, agency: str, replications: Sequence[int]
+) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for kpi, (q, group) in QUANTILES.items():
+        estimate, low, high = pooled_quantile(wait_samples(waits, agency, replications, group), q)
+        out[kpi] = estimate
+        out[f"{kpi}_ci"] = (high - low) / 2 if math.isfinite(low) else math.nan
+    return out
+
+
+def summarise(per_replication: pd.DataFrame, waits: pd.DataFrame) -> pd.DataFrame:
+    """One row per agency (and ``overall``): each KPI of :data:`RUN_KPIS` and its half-width.
+
+    ``per_replication`` holds each day's KPI rows with their pooling sums; ``waits`` each day's
+    holders (:func:`simulator.metrics.holder_waits` plus ``replication``).
+    """
+    frame = per_replication
+    replications = sorted(frame["replication"].unique().tolist())
+    rows = []
+    for agency, days in frame.groupby("agency", sort=False):
+        days = days.sort_values("replication")
+        row: dict[str, object] = {"agency": agency}
+        for kpi in DAY_MEANS:
+            mean, half = mean_ci(days[kpi].to_numpy(dtype=float))
+            row[kpi], row[f"{kpi}_ci"] = mean, half
+        for kpi, (num, den) in RATIOS.items():
+            if num not in days or den not in days:
+                row[kpi], row[f"{kpi}_ci"] = math.nan, math.nan
+                continue
+            value, half = ratio_ci(days[num].to_numpy(dtype=float), days[den].to_numpy(float))
+            row[kpi], row[f"{kpi}_ci"] = value, half
+        row |= _quantile_columns(waits, str(agency), replications)
+        rows.append(row)
+    columns = ["agency", *(c for kpi in RUN_KPIS for c in (kpi, f"{kpi}_ci"))]
+    return pd.DataFrame(rows).reindex(columns=columns)
