@@ -81,7 +81,7 @@ def result_table(result: ExperimentResult) -> str:
         cells = []
         for key, _, fmt in columns:
             value = row[key]
-            if isinstance(value, float) and math.isnan(value):
+            if isinstance(value, float) and not math.isfinite(value):
                 cells.append("-")
             else:
                 cells.append(fmt.format(value))
@@ -95,5 +95,8 @@ def result_table(result: ExperimentResult) -> str:
         if n == 0 or n == len(rows) - 2:
             lines.append("-" * len(lines[-1]))
     text = "\n".join(lines)
-    text += "\nwaits in minutes; p90 ± is the 95% confidence half-width across replications"
+    text += (
+        "\nwaits in minutes, all replications pooled; p90 ± is the 95% confidence half-width;"
+        "\np90 '-': not reached (more than 10% of ticket holders gave up before being called)"
+    )
     return text

@@ -143,3 +143,35 @@ def test_friday_service_ends_soon_after_1130() -> None:
         assert np.max(steps["queued"][first_tickets]) <= hours.closing
     overtime = _run_json(ROOT / "scenarios" / "friday.yaml")["overall"]["overtime_min"]
     assert 0 <= overtime <= 90
+
+
+NEW_KEYS = (
+    "counters",
+    "waited_share",
+    "wait_mean_priority_min",
+    "wait_p90_priority_min",
+    "wait_mean_regular_min",
+    "wait_p90_regular_min",
+    "wait_before_opening_mean_min",
+    "wait_after_opening_mean_min",
+    "share_arrived_before_opening",
+)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_run_json_states_its_basis_and_splits_the_wait(path: Path) -> None:
+    data = _run_json(path)
+    assert set(data["wait_basis"]) >= {"who", "from", "to", "gave_up", "percentile"}
+    for row in (*data["agencies"], data["overall"]):
+        assert set(NEW_KEYS) <= row.keys(), row.get("id", "overall")
+    overall = data["overall"]
+    scenario = load_scenario(path)
+    open_counters = sum(
+        a.counters for a in scenario.agencies if scenario.day.weekday in a.days_open
+    )
+    assert overall["counters"] == open_counters
+    assert overall["wait_before_opening_mean_min"] + overall[
+        "wait_after_opening_mean_min"
+    ] == pytest.approx(overall["wait_mean_min"], abs=1e-5)
+    assert 0 < overall["share_arrived_before_opening"] < 0.5
+    assert overall["waited_share"] >= 1 - overall["within_target"] - 1e-9
