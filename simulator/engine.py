@@ -479,35 +479,47 @@ class _Day:
             if front.kiosks
             else None
         )
-        # Visitors who go straight from the door to an agency's queue (no front office, and no
-        # transfers into that agency) are admitted by the agency's counters themselves.
+        # Visitors who go straight from the door to a queue (no front office, and no transfers
+        # into an agency the queue serves) are admitted by the queue's counters themselves.
         direct = self.info is None and self.kiosk is None
-        receives = {target for a in plan.agencies for target, _ in a.transfers}
+        receives = {plan.queue_of[target] for a in plan.agencies for target, _ in a.transfers}
         self.door_visitors: list[list[int]] = [[] for _ in plan.agencies]
         self.walk_in: list[int] = []
         for visitor, agency in enumerate(self.agency_of):
-            if direct and agency not in receives:
+            if direct and plan.queue_of[agency] not in receives:
                 self.door_visitors[agency].append(visitor)
             else:
                 self.walk_in.append(visitor)
-        self.counters = []
-        for a in plan.agencies:
-            times, steps, priority = self._issue_at_door(a, self.door_visitors[a.index])
-            self.counters.append(
+        self.queue_ids = [plan.queues[plan.queue_of[a.index]].id for a in plan.agencies]
+        stations = []
+        for queue in plan.queues:
+            issued = [
+                self._issue_at_door(plan.agencies[i], self.door_visitors[i]) for i in queue.agencies
+            ]
+            times = [t for tickets in issued for t in tickets[0]]
+            steps = [t for tickets in issued for t in tickets[1]]
+            priority = [t for tickets in issued for t in tickets[2]]
+            if len(issued) > 1:  # several agencies share the queue: their doors in time order
+                order = sorted(range(len(times)), key=lambda k: (times[k], steps[k]))
+                times = [times[k] for k in order]
+                steps = [steps[k] for k in order]
+                priority = [priority[k] for k in order]
+            stations.append(
                 _Station(
                     env,
-                    servers=a.counters,
-                    schedule=a.schedule,
+                    servers=queue.counters,
+                    schedule=queue.schedule,
                     deadline=self.deadline,
                     begin=self._begin_counter,
                     finish=self._after_counter,
                     abandon=self._abandon,
-                    no_show_call_min=a.no_show_call_min,
+                    no_show_call_min=queue.no_show_call_min,
                     door=times,
                     door_steps=steps,
                     door_priority=priority,
                 )
             )
+        self.counters = [stations[plan.queue_of[a.index]] for a in plan.agencies]
 
     def _issue_at_door(
         self, agency: AgencyPlan, visitors: list[int]
@@ -741,12 +753,14 @@ class _Day:
         start = now
         zone_arrive = self.zone_arrive[step]
         if zone_arrive == zone_arrive:  # not NaN: walking on a floor plan
-            agency_id = self.plan.agency_ids[s["station"][step]]
+            station = s["station"][step]
             if now > zone_arrive:
                 s["zone_enter"][step] = zone_arrive
                 s["zone_leave"][step] = now
             start = max(now, zone_arrive) + self._walk(
-                visitor, zone_node(agency_id), counter_node(agency_id, server)
+                visitor,
+                zone_node(self.plan.agency_ids[station]),
+                counter_node(self.queue_ids[station], server),
             )
         s["start"][step] = start
         end = start + self.service[step]
@@ -780,7 +794,7 @@ class _Day:
         if target < 0 and self.site is None:
             self.exit_time[visitor] = now
             return
-        here = counter_node(self.plan.agency_ids[s["station"][step]], server)
+        here = counter_node(self.queue_ids[s["station"][step]], server)
         if s["leg"][step] == 0 and target >= 0 and self.plan.agencies[target].open_today:
             if self.kiosk is not None:
                 self._later(

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.plan import AgencyPlan, Plan
+from simulator.plan import Plan, QueuePlan
 from simulator.records import (
     OUTCOME_ABANDONED,
     OUTCOME_SERVED,
@@ -264,17 +264,34 @@ def _wait_figures(
 
 
 def _busy_staffed(
-    called: np.ndarray, end: np.ndarray, counter: np.ndarray, agency: AgencyPlan
+    called: np.ndarray, end: np.ndarray, counter: np.ndarray, queue: QueuePlan
 ) -> float:
     """Counter busy time inside each counter's staffed windows (overruns into breaks and
     overtime are not capacity, so they are not counted as busy either)."""
     busy = 0.0
-    for k in range(agency.counters):
+    for k in range(queue.counters):
         mine = counter == k
         start_k, end_k = called[mine], end[mine]
-        for lo, hi in agency.schedule.staffed_windows(k):
+        for lo, hi in queue.schedule.staffed_windows(k):
             busy += float(np.clip(np.minimum(end_k, hi) - np.maximum(start_k, lo), 0, None).sum())
     return busy
+
+
+def _queue_busy(
+    records: DayRecords, plan: Plan, busy_end: np.ndarray, counted: np.ndarray
+) -> list[tuple[float, float]]:
+    """(busy minutes, staffed counter-minutes) of each queue's counters."""
+    s = records.steps
+    queue_of_step = np.asarray(plan.queue_of or (0,))[np.clip(s["station"], 0, None)]
+    out = []
+    for queue in plan.queues:
+        done = counted & (queue_of_step == queue.index)
+        busy = _busy_staffed(s["called"][done], busy_end[done], s["counter"][done], queue)
+        capacity = (
+            queue.schedule.staffed_minutes(queue.counters) if plan.queue_open(queue) else 0.0
+        )
+        out.append((busy, capacity))
+    return out
 
 
 def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
@@ -296,14 +313,10 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     edges = np.array([plan.tickets_open, max(plan.closing, plan.tickets_open + 1.0)])
     leave = np.where(served, s["called"], s["end"])  # a holder who gave up left the queue then
     # A counter is busy while serving, and for the call of a ticket whose holder had left.
-    no_show_end = (
-        s["called"]
-        + np.asarray([a.no_show_call_min for a in plan.agencies] or [0.0])[
-            np.clip(station, 0, None)
-        ]
-    )
-    busy_end = np.where(served, s["end"], no_show_end)
+    no_show_cost = np.asarray([plan.queues[q].no_show_call_min for q in plan.queue_of] or [0.0])
+    busy_end = np.where(served, s["end"], s["called"] + no_show_cost[np.clip(station, 0, None)])
     counted = at_agency & (served | (abandoned & np.isfinite(s["called"])))
+    queue_busy = _queue_busy(records, plan, busy_end, counted)
     v = records.visitors
     walk = pd.Series(v["walk_m"]).groupby(v["agency"])
     walk_sum, walkers = walk.sum(), walk.count()
@@ -331,11 +344,11 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     rows = []
     for agency in plan.agencies:
         here = station == agency.index
-        row: dict[str, float | str] = {"agency": agency.id, "counters": agency.counters}
+        queue = plan.queues[plan.queue_of[agency.index]]
+        row: dict[str, float | str] = {"agency": agency.id, "counters": queue.counters}
         row |= row_for(measured & here, holder & here)
-        done = here & counted
-        capacity = agency.schedule.staffed_minutes(agency.counters) if agency.open_today else 0.0
-        busy = _busy_staffed(s["called"][done], busy_end[done], s["counter"][done], agency)
+        # An agency sharing a counter group shows the group's utilisation.
+        busy, capacity = queue_busy[queue.index]
         row["busy_min"] = busy
         row["capacity_min"] = capacity
         row["utilisation"] = busy / capacity if capacity > 0 else math.nan
@@ -350,11 +363,11 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
 
     overall: dict[str, float | str] = {
         "agency": OVERALL,
-        "counters": sum(a.counters for a in plan.agencies if a.open_today),
+        "counters": sum(q.counters for q in plan.queues if plan.queue_open(q)),
     }
     overall |= row_for(measured, holder)
-    overall["busy_min"] = sum(float(r["busy_min"]) for r in rows)
-    overall["capacity_min"] = sum(float(r["capacity_min"]) for r in rows)
+    overall["busy_min"] = sum(busy for busy, _ in queue_busy)
+    overall["capacity_min"] = sum(capacity for _, capacity in queue_busy)
     overall["utilisation"] = (
         overall["busy_min"] / overall["capacity_min"] if overall["capacity_min"] > 0 else math.nan
     )

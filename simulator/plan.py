@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from simulator.distributions import Distribution
-from simulator.scenario import Agency, ArrivalBin, Scenario
+from simulator.scenario import ArrivalBin, Scenario, StaffingPeriod
 from simulator.walking import SiteLayout
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "CounterSchedule",
     "FrontOfficePlan",
     "Plan",
+    "QueuePlan",
     "ServicePoint",
     "WalkingSpeeds",
     "compile_plan",
@@ -122,6 +123,19 @@ class AgencyPlan:
 
 
 @dataclass(frozen=True, kw_only=True)
+class QueuePlan:
+    """One queue and the counters calling from it: an agency's own, or a counter group shared
+    by several agencies (each visitor served in their own agency's time)."""
+
+    id: str
+    index: int
+    counters: int
+    schedule: CounterSchedule
+    no_show_call_min: float
+    agencies: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class ServicePoint:
     """A front-office station (information desk or kiosks)."""
 
@@ -157,23 +171,86 @@ class Plan:
     wait_counted_from_min: float = -math.inf
     measured_from_min: float = -math.inf
     """KPIs count the tickets taken at or after this time (the end of the warm-up)."""
+    queues: tuple[QueuePlan, ...] = ()
+    """The queues and their counters; by default one per agency, its own."""
     agency_ids: tuple[str, ...] = field(init=False)
+    queue_of: tuple[int, ...] = field(init=False)
+    """Index of the queue serving each agency."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "agency_ids", tuple(a.id for a in self.agencies))
+        if not self.queues:
+            own = tuple(
+                QueuePlan(
+                    id=a.id,
+                    index=a.index,
+                    counters=a.counters,
+                    schedule=a.schedule,
+                    no_show_call_min=a.no_show_call_min,
+                    agencies=(a.index,),
+                )
+                for a in self.agencies
+            )
+            object.__setattr__(self, "queues", own)
+        queue_of = [-1] * len(self.agencies)
+        for queue in self.queues:
+            for member in queue.agencies:
+                queue_of[member] = queue.index
+        if -1 in queue_of:
+            missing = self.agencies[queue_of.index(-1)].id
+            raise ValueError(f"agency {missing!r} is served by no queue")
+        object.__setattr__(self, "queue_of", tuple(queue_of))
+
+    def queue_open(self, queue: QueuePlan) -> bool:
+        """Whether any agency the queue serves is open on the simulated day."""
+        return any(self.agencies[i].open_today for i in queue.agencies)
 
 
-def _schedule(scenario: Scenario, agency: Agency) -> CounterSchedule:
-    """The agency's own staffing periods if it has them, else the day's breaks."""
+def _schedule(
+    scenario: Scenario, counters: int, staffing: Sequence[StaffingPeriod] | None
+) -> CounterSchedule:
+    """Own staffing periods if given, else the day's breaks for ``counters`` counters."""
     hours = scenario.day.hours
-    if agency.staffing is not None:
-        breaks = tuple((p.start, p.end, p.counters) for p in agency.staffing)
+    if staffing is not None:
+        breaks = tuple((p.start, p.end, p.counters) for p in staffing)
     else:
         breaks = tuple(
-            (b.start, b.end, math.ceil(b.staffed_share * agency.counters - 1e-9))
-            for b in hours.breaks
+            (b.start, b.end, math.ceil(b.staffed_share * counters - 1e-9)) for b in hours.breaks
         )
     return CounterSchedule(start=hours.service_start, closing=hours.closing, breaks=breaks)
+
+
+def _queues(scenario: Scenario, agencies: Sequence[AgencyPlan]) -> tuple[QueuePlan, ...]:
+    """One queue per agency with its own counters, then one per counter group."""
+    index = {a.id: a.index for a in agencies}
+    queues = [
+        QueuePlan(
+            id=a.id,
+            index=0,
+            counters=a.counters,
+            schedule=a.schedule,
+            no_show_call_min=a.no_show_call_min,
+            agencies=(a.index,),
+        )
+        for a in agencies
+        if scenario.group_of(a.id) is None
+    ]
+    for group in scenario.counter_groups:
+        queues.append(
+            QueuePlan(
+                id=group.id,
+                index=0,
+                counters=group.counters,
+                schedule=_schedule(scenario, group.counters, group.staffing),
+                no_show_call_min=(
+                    group.no_show_call_min
+                    if group.no_show_call_min is not None
+                    else scenario.no_show_call_min
+                ),
+                agencies=tuple(index[m] for m in group.agencies),
+            )
+        )
+    return tuple(replace(q, index=i) for i, q in enumerate(queues))
 
 
 def _profile_rates(profile: Sequence[ArrivalBin]) -> tuple[np.ndarray, np.ndarray]:
@@ -225,7 +302,7 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
                 ),
                 patience=agency.patience if agency.patience is not None else scenario.patience,
                 transfers=transfers,
-                schedule=_schedule(scenario, agency),
+                schedule=_schedule(scenario, agency.counters, agency.staffing),
                 no_show_call_min=(
                     agency.no_show_call_min
                     if agency.no_show_call_min is not None
@@ -240,6 +317,7 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
     return Plan(
         name=scenario.name,
         agencies=tuple(agencies),
+        queues=_queues(scenario, agencies),
         tickets_open=hours.tickets_open,
         service_start=hours.service_start,
         last_ticket=hours.last_ticket,

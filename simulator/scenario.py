@@ -43,6 +43,7 @@ __all__ = [
     "Agency",
     "ArrivalBin",
     "Break",
+    "CounterGroup",
     "Day",
     "Demand",
     "FrontOffice",
@@ -273,7 +274,7 @@ class Agency(_Strict):
     name_id: Annotated[str, Field(max_length=200)] = ""
     name_en: Annotated[str, Field(max_length=200)] = ""
     cluster: Annotated[str, Field(max_length=60)] = ""
-    counters: Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_AGENCY, strict=True)]
+    counters: Annotated[int, Field(ge=0, le=MAX_COUNTERS_PER_AGENCY, strict=True)]
     share: PositiveShare | None = None
     visitors_per_day: (
         Annotated[float, Field(ge=0, le=MAX_VISITORS_PER_DAY, allow_inf_nan=False)] | None
@@ -430,6 +431,40 @@ class RunSettings(_Strict):
     warmup_min: Annotated[float, Field(ge=0, le=1440, allow_inf_nan=False)] = 0.0
 
 
+class CounterGroup(_Strict):
+    """Counters shared by several agencies (the front-office idea of an MPP): one queue, each
+    visitor served in their own agency's service time. Its agencies have ``counters: 0``."""
+
+    id: Annotated[str, Field(min_length=1, max_length=40)]
+    name_id: Annotated[str, Field(max_length=200)] = ""
+    name_en: Annotated[str, Field(max_length=200)] = ""
+    agencies: Annotated[list[str], Field(min_length=2, max_length=MAX_AGENCIES)]
+    counters: Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_AGENCY, strict=True)]
+    staffing: Annotated[list[StaffingPeriod], Field(max_length=100)] | None = None
+    no_show_call_min: NoShowCallMin | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                f"counter group id {value!r} must be lower-case letters, digits, '-' or '_' "
+                "(at most 40 characters)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _staffing_fits(self) -> Self:
+        for i, period in enumerate(self.staffing or []):
+            if period.counters > self.counters:
+                raise _FieldProblem(
+                    ("staffing", i, "counters"),
+                    f"counter group {self.id!r} staffs {period.counters} counters from "
+                    f"{format_clock(period.start)} but has only {self.counters}",
+                )
+        return self
+
+
 class Scenario(_Strict):
     """One simulated day at the service hall."""
 
@@ -443,6 +478,7 @@ class Scenario(_Strict):
     no_show_call_min: NoShowCallMin = 0.5
     front_office: FrontOffice | None = None
     agencies: Annotated[list[Agency], Field(min_length=1, max_length=MAX_AGENCIES)]
+    counter_groups: Annotated[list[CounterGroup], Field(max_length=MAX_AGENCIES)] = []
     transfers: Annotated[list[Transfer], Field(max_length=500)] = []
     walking: Walking = Walking()
     target: Target = Target()
@@ -475,6 +511,7 @@ class Scenario(_Strict):
                     f"agency id {agency_id!r} appears twice (also agencies[{seen[agency_id]}])",
                 )
             seen[agency_id] = i
+        self._check_counter_groups(seen)
         for i, agency in enumerate(self.agencies):
             unknown = sorted(set(agency.day_types or {}) - set(self.demand.day_types))
             if unknown:
@@ -531,6 +568,65 @@ class Scenario(_Strict):
                 slots[slot] = agency.id
         return self
 
+    def _check_counter_groups(self, agency_index: dict[str, int]) -> None:
+        grouped: dict[str, str] = {}
+        for g, group in enumerate(self.counter_groups):
+            if group.id in agency_index or any(
+                other.id == group.id for other in self.counter_groups[:g]
+            ):
+                raise _FieldProblem(
+                    ("counter_groups", g, "id"),
+                    f"counter group id {group.id!r} is already the id of an agency or group",
+                )
+            for member in group.agencies:
+                if member not in agency_index:
+                    raise _FieldProblem(
+                        ("counter_groups", g, "agencies"),
+                        f"unknown agency {member!r}; known agencies: "
+                        f"{', '.join(list(agency_index)[:30])}",
+                    )
+                if member in grouped:
+                    raise _FieldProblem(
+                        ("counter_groups", g, "agencies"),
+                        f"agency {member!r} is in two counter groups: {grouped[member]!r} and "
+                        f"{group.id!r}",
+                    )
+                grouped[member] = group.id
+        for i, agency in enumerate(self.agencies):
+            group_id = grouped.get(agency.id)
+            if group_id is not None and agency.counters:
+                raise _FieldProblem(
+                    ("agencies", i, "counters"),
+                    f"agency {agency.id!r} is served by counter group {group_id!r}; set its "
+                    f"counters to 0 (got {agency.counters})",
+                )
+            if group_id is not None and agency.staffing is not None:
+                raise _FieldProblem(
+                    ("agencies", i, "staffing"),
+                    f"agency {agency.id!r} is served by counter group {group_id!r}; give the "
+                    "group its staffing instead",
+                )
+            if group_id is None and agency.counters == 0:
+                raise _FieldProblem(
+                    ("agencies", i, "counters"),
+                    f"agency {agency.id!r} has no counters and is in no counter group; give it "
+                    "counters (1 or more) or list it in counter_groups",
+                )
+
+    def group_of(self, agency_id: str) -> CounterGroup | None:
+        """The counter group serving ``agency_id``, if any."""
+        return next((g for g in self.counter_groups if agency_id in g.agencies), None)
+
+    def queue_counters(self) -> dict[str, int]:
+        """Counters per queue: each agency with its own counters, then each counter group."""
+        own = {a.id: a.counters for a in self.agencies if self.group_of(a.id) is None}
+        return own | {g.id: g.counters for g in self.counter_groups}
+
+    @property
+    def total_counters(self) -> int:
+        """Counters in the hall: the agencies' own plus the shared ones."""
+        return sum(self.queue_counters().values())
+
     @property
     def day_multiplier(self) -> float:
         """Visitor-volume multiplier of the simulated day type."""
@@ -584,6 +680,17 @@ class Scenario(_Strict):
         data["transfers"] = [
             t for t in data.get("transfers", []) if t["from"] in keep and t["to"] in keep
         ]
+        groups = []
+        for group in data.get("counter_groups", []):
+            members = [m for m in group["agencies"] if m in keep]
+            if len(members) >= 2:
+                groups.append(group | {"agencies": members})
+            elif members:  # one member left: it keeps the group's counters as its own
+                alone = next(a for a in data["agencies"] if a["id"] == members[0])
+                alone["counters"] = group["counters"]
+                if "staffing" in group:
+                    alone["staffing"] = group["staffing"]
+        data["counter_groups"] = groups
         return Scenario.model_validate(data)
 
 
@@ -859,10 +966,10 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     data["day"]["hours"] = _clock_fields(data["day"]["hours"])
     profile = data["demand"]["arrival_profile"]
     data["demand"]["arrival_profile"] = [_clock_fields(b) for b in profile]
-    for agency in data["agencies"]:
+    for owner in (*data["agencies"], *data.get("counter_groups", [])):
         for key in ("staffing", "arrival_profile"):
-            if key in agency:
-                agency[key] = [_clock_fields(p) for p in agency[key]]
+            if key in owner:
+                owner[key] = [_clock_fields(p) for p in owner[key]]
     return data
 
 
