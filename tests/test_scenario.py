@@ -102,13 +102,13 @@ BROKEN_FIELDS: list[tuple[str, Callable[[Data], None], str, tuple[str, ...]]] = 
         "negative-counters",
         _set("agencies", 0, "counters", value=-3),
         "agencies[0] (civil-registry).counters",
-        ("-3", "greater than or equal to 1"),
+        ("-3", "greater than or equal to 0"),
     ),
     (
         "zero-counters",
         _set("agencies", 0, "counters", value=0),
         "agencies[0] (civil-registry).counters",
-        ("got 0", "greater than or equal to 1"),
+        ("no counters", "in no counter group"),
     ),
     (
         "counters-as-word",
@@ -455,7 +455,7 @@ def test_alias_bomb_is_refused_before_it_is_expanded(
 
 def test_many_problems_are_counted_in_the_one_message(tmp_path: Path) -> None:
     data = _minimal()
-    data["agencies"][0]["counters"] = 0
+    data["agencies"][0]["counters"] = -1
     data["agencies"][1]["counters"] = "two"
     path = _write(tmp_path, data)
     text = str(_error(path))
