@@ -287,9 +287,7 @@ def _queue_busy(
     for queue in plan.queues:
         done = counted & (queue_of_step == queue.index)
         busy = _busy_staffed(s["called"][done], busy_end[done], s["counter"][done], queue)
-        capacity = (
-            queue.schedule.staffed_minutes(queue.counters) if plan.queue_open(queue) else 0.0
-        )
+        capacity = queue.schedule.staffed_minutes(queue.counters) if plan.queue_open(queue) else 0.0
         out.append((busy, capacity))
     return out
 
