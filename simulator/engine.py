@@ -28,6 +28,7 @@ from simulator.plan import AgencyPlan, CounterSchedule, Plan, WalkingSpeeds
 from simulator.records import (
     INFO_STATION,
     KIOSK_STATION,
+    NO_ZONE,
     OUTCOME_ABANDONED,
     OUTCOME_SERVED,
     OUTCOME_TURNED_AWAY,
@@ -36,7 +37,8 @@ from simulator.records import (
     DayRecords,
 )
 from simulator.streams import stream
-from simulator.walking import ENTRANCE, EXIT, INFO, KIOSK, SiteLayout, counter_node, zone_node
+from simulator.waiting_room import WaitingRoom
+from simulator.walking import ENTRANCE, EXIT, INFO, KIOSK, SiteLayout, counter_node
 
 __all__ = ["simulate_day"]
 
@@ -445,7 +447,24 @@ class _Day:
         self.steps = {name: [defaults.get(name, NAN)] * capacity for name in STEP_COLUMNS}
         self.service = [NAN] * capacity
         self.deadline = [INF] * capacity
-        self.zone_arrive = [NAN] * capacity
+        steps = self.steps
+        for name in ("zone", "zone_first"):
+            steps[name] = [NO_ZONE] * capacity
+        steps["zones_full"] = [0] * capacity
+        self.room = (
+            WaitingRoom(
+                site=self.site,
+                deadline=self.deadline,
+                zone=steps["zone"],
+                zone_first=steps["zone_first"],
+                zones_full=steps["zones_full"],
+                zone_enter=steps["zone_enter"],
+                zone_leave=steps["zone_leave"],
+                walk=lambda step, a, b: self._walk(steps["visitor"][step], a, b),
+            )
+            if self.site is not None
+            else None
+        )
 
     # -------------------------------------------------------------------------- stations
     def _build_stations(self) -> None:
@@ -564,16 +583,21 @@ class _Day:
         exit_time[refused] = time[refused]
         if self.site is not None:
             speed_m_per_min = a["speed"][who] * 60.0
-            to_zone, to_zone_extra = self._legs(ENTRANCE, zone_node(agency.id), priority)
             to_exit, to_exit_extra = self._legs(ENTRANCE, EXIT, priority)
-            walked = np.where(admitted, to_zone, to_exit)
-            self.zone_arrive[base : base + n] = np.where(
-                admitted, time + to_zone / speed_m_per_min + to_zone_extra, NAN
-            ).tolist()
             exit_time[refused] += (to_exit / speed_m_per_min + to_exit_extra)[refused]
             walk = self.visitors["walk_m"]
-            for visitor, metres in zip(who.tolist(), walked.tolist(), strict=True):
+            for visitor, metres in zip(
+                who[refused].tolist(), to_exit[refused].tolist(), strict=True
+            ):
                 walk[visitor] += metres
+            assert self.room is not None
+            for step, holder, when in zip(
+                steps[admitted].tolist(),
+                priority[admitted].tolist(),
+                time[admitted].tolist(),
+                strict=True,
+            ):
+                self.room.arrive(step, agency=agency.id, priority=holder, origin=ENTRANCE, now=when)
         for visitor, when in zip(who[refused].tolist(), exit_time[refused].tolist(), strict=True):
             self.exit_time[visitor] = when
         return time[admitted].tolist(), steps[admitted].tolist(), priority[admitted].tolist()
@@ -614,7 +638,6 @@ class _Day:
         queued: float,
         service: float,
         deadline: float = INF,
-        zone_arrive: float = NAN,
     ) -> int:
         s = self.steps
         step = self.n_steps
@@ -626,7 +649,6 @@ class _Day:
         s["queued"][step] = queued
         self.service[step] = service
         self.deadline[step] = deadline
-        self.zone_arrive[step] = zone_arrive
         return step
 
     def _leave(self, visitor: int, origin: str, now: float) -> None:
@@ -730,20 +752,18 @@ class _Day:
             return -1
         self.issued[agency] += 1
         patience = self.patience_t[visitor] if leg == 0 else self.patience2_t[visitor]
-        zone_arrive = (
-            now + self._walk(visitor, origin, zone_node(plan_agency.id))
-            if self.site is not None
-            else NAN
+        step = self._new_step(
+            visitor, agency, leg, queued=now, service=service, deadline=now + patience
         )
-        return self._new_step(
-            visitor,
-            agency,
-            leg,
-            queued=now,
-            service=service,
-            deadline=now + patience,
-            zone_arrive=zone_arrive,
-        )
+        if self.room is not None:
+            self.room.arrive(
+                step,
+                agency=plan_agency.id,
+                priority=self.priority[visitor],
+                origin=origin,
+                now=now,
+            )
+        return step
 
     def _begin_counter(self, step: int, server: int, now: float) -> float:
         s = self.steps
@@ -751,17 +771,10 @@ class _Day:
         s["called"][step] = now
         s["counter"][step] = server
         start = now
-        zone_arrive = self.zone_arrive[step]
-        if zone_arrive == zone_arrive:  # not NaN: walking on a floor plan
-            station = s["station"][step]
-            if now > zone_arrive:
-                s["zone_enter"][step] = zone_arrive
-                s["zone_leave"][step] = now
-            start = max(now, zone_arrive) + self._walk(
-                visitor,
-                zone_node(self.plan.agency_ids[station]),
-                counter_node(self.queue_ids[station], server),
-            )
+        if self.room is not None:  # walking on a floor plan, from where they wait
+            origin, ready = self.room.call(step, now)
+            counter = counter_node(self.queue_ids[s["station"][step]], server)
+            start = ready + self._walk(visitor, origin, counter)
         s["start"][step] = start
         end = start + self.service[step]
         s["end"][step] = end
@@ -777,15 +790,11 @@ class _Day:
         s["counter"][step] = server
         s["end"][step] = when
         visitor = s["visitor"][step]
-        zone_arrive = self.zone_arrive[step]
-        origin = KIOSK
-        if zone_arrive == zone_arrive:
-            agency_id = self.plan.agency_ids[s["station"][step]]
-            origin = zone_node(agency_id)
-            if when > zone_arrive:
-                s["zone_enter"][step] = zone_arrive
-                s["zone_leave"][step] = when
-        self._leave(visitor, origin, max(when, zone_arrive) if zone_arrive == zone_arrive else when)
+        if self.room is None:
+            self.exit_time[visitor] = when
+            return
+        origin, left = self.room.gave_up(step, when, now)
+        self._leave(visitor, origin, left)
 
     def _after_counter(self, step: int, server: int, now: float) -> None:
         s = self.steps
@@ -812,9 +821,20 @@ class _Day:
     def run(self, replication: int) -> DayRecords:
         self.env.process(self._arrivals())
         self.env.run()
+        if self.room is not None:
+            self.room.settle(INF)
         used = self.n_steps
         steps = {name: np.asarray(values[:used]) for name, values in self.steps.items()}
-        for name in ("visitor", "station", "leg", "outcome", "counter"):
+        for name in (
+            "visitor",
+            "station",
+            "leg",
+            "outcome",
+            "counter",
+            "zone",
+            "zone_first",
+            "zones_full",
+        ):
             steps[name] = steps[name].astype(np.int64).reshape(-1)
         steps["priority"] = steps["priority"].astype(bool).reshape(-1)
         for name in ("queued", "called", "start", "end", "zone_enter", "zone_leave"):

@@ -17,6 +17,7 @@ import pandas as pd
 from simulator.engine import simulate_day
 from simulator.metrics import (
     OVERALL,
+    ZONE_COLUMNS,
     ZONE_KPIS,
     agency_kpis,
     ci_frame,
@@ -62,21 +63,35 @@ def run_replication(plan: Plan, *, seed: int, replication: int) -> ReplicationRe
     kpis["stood"] = 0
     kpis["zone_visitors"] = 0
     kpis["stood_share"] = math.nan
-    zones = pd.DataFrame(columns=["zone", *ZONE_KPIS])
+    kpis["overflowed"] = 0
+    kpis["zone_bound"] = 0
+    kpis["overflow_share"] = math.nan
+    zones = pd.DataFrame(columns=["zone", *ZONE_COLUMNS, *ZONE_KPIS])
     occupancy = pd.DataFrame(columns=["time", "zone", "occupancy"])
     s = records.steps
     if plan.site is not None and plan.site.zones:
         crowding = zone_crowding(records, plan, plan.site)
         zones = crowding.kpis
         occupancy = crowding.timeline
-        in_zone = (s["station"] >= 0) & np.isfinite(s["zone_enter"])
+        in_zone = (s["station"] >= 0) & (s["zone"] >= 0) & np.isfinite(s["zone_enter"])
+        bound = (s["station"] >= 0) & (s["zone_first"] >= 0)
         for agency in [*plan.agencies, None]:
-            mine = in_zone if agency is None else in_zone & (s["station"] == agency.index)
+            here = (
+                np.ones(len(s["station"]), bool) if agency is None else s["station"] == agency.index
+            )
+            mine = in_zone & here
             where = kpis["agency"] == (OVERALL if agency is None else agency.id)
             kpis.loc[where, "stood"] = int(crowding.stood[mine].sum())
             kpis.loc[where, "zone_visitors"] = int(mine.sum())
             kpis.loc[where, "stood_share"] = (
                 float(crowding.stood[mine].mean()) if mine.any() else math.nan
+            )
+            kpis.loc[where, "overflowed"] = int((crowding.overflowed & here).sum())
+            kpis.loc[where, "zone_bound"] = int((bound & here).sum())
+            kpis.loc[where, "overflow_share"] = (
+                float(crowding.overflowed[bound & here].mean())
+                if (bound & here).any()
+                else math.nan
             )
         kpis.loc[kpis["agency"] == OVERALL, "waiting_peak"] = crowding.overall_peak
     waits = holder_waits(records, plan)
@@ -123,6 +138,14 @@ class ExperimentResult:
         return bool(row["within_target"] >= self.target_share)
 
 
+def _zones_summary(per_replication: pd.DataFrame) -> pd.DataFrame:
+    """Each zone's figures over the replications, with what the zone is."""
+    if not len(per_replication):
+        return pd.DataFrame(columns=["zone", *ZONE_COLUMNS, *ZONE_KPIS])
+    what = per_replication.drop_duplicates("zone")[["zone", *ZONE_COLUMNS]]
+    return what.merge(ci_frame(per_replication, "zone", ZONE_KPIS), on="zone", how="left")
+
+
 def combine(plan: Plan, seed: int, results: list[ReplicationResult]) -> ExperimentResult:
     """Summarise replication results of ``plan`` (in replication order, whoever computed
     them)."""
@@ -133,7 +156,7 @@ def combine(plan: Plan, seed: int, results: list[ReplicationResult]) -> Experime
     zones_rep = (
         pd.concat(zones, ignore_index=True)
         if zones
-        else pd.DataFrame(columns=["replication", "zone", *ZONE_KPIS])
+        else pd.DataFrame(columns=["replication", "zone", *ZONE_COLUMNS, *ZONE_KPIS])
     )
     queue = pd.concat([r.queue for r in results], ignore_index=True)
     occupancy_parts = [r.occupancy for r in results if len(r.occupancy)]
@@ -154,11 +177,7 @@ def combine(plan: Plan, seed: int, results: list[ReplicationResult]) -> Experime
         per_replication=per_rep,
         summary=summarise(per_rep, waits),
         zones_per_replication=zones_rep,
-        zones_summary=(
-            ci_frame(zones_rep, "zone", ZONE_KPIS)
-            if len(zones_rep)
-            else pd.DataFrame(columns=["zone", *ZONE_KPIS])
-        ),
+        zones_summary=_zones_summary(zones_rep),
         queue=queue.groupby(["time", "agency"], as_index=False, sort=False)["queue"].mean(),
         occupancy=occupancy,
         waits=waits,

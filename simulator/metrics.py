@@ -48,6 +48,7 @@ __all__ = [
     "OVERALL",
     "POOLED_SUMS",
     "WAIT_COLUMNS",
+    "ZONE_COLUMNS",
     "ZONE_KPIS",
     "ZoneCrowding",
     "agency_kpis",
@@ -111,6 +112,9 @@ POOLED_SUMS = (
 """Per-day sums behind the ratio KPIs, so several days pool into one figure."""
 WAIT_COLUMNS = ("agency", "wait_min", "called", "priority", "before_opening_min")
 """Columns of :func:`holder_waits`: one row per ticket holder."""
+ZONE_COLUMNS = ("priority", "agencies", "front_office")
+"""What a zone is: a priority zone, the agencies whose visitors it is the first choice of (or
+who waited in it), and whether the kiosk lines stand in it."""
 ZONE_KPIS = (
     "seats",
     "standing_capacity",
@@ -120,6 +124,7 @@ ZONE_KPIS = (
     "peak_over_seats",
     "peak_over_capacity",
     "stood_share",
+    "overflow_share",
     "walk_mean_m",
 )
 
@@ -406,6 +411,8 @@ class ZoneCrowding:
     stood: np.ndarray
     overall_peak: float
     overall_stood_share: float
+    overflowed: np.ndarray
+    """Per step: it wanted a zone and waited elsewhere (another zone or outside)."""
 
 
 def _seat_sweep(enter: np.ndarray, leave: np.ndarray, seats: int) -> tuple[np.ndarray, int]:
@@ -450,60 +457,108 @@ def _seat_sweep(enter: np.ndarray, leave: np.ndarray, seats: int) -> tuple[np.nd
     return stood, peak
 
 
+def _front_lines(records: DayRecords, plan: Plan) -> tuple[np.ndarray, np.ndarray]:
+    """When people stood in the kiosk and information-desk lines, and at the door before
+    tickets open: (enter, leave) of each."""
+    s = records.steps
+    front = (s["station"] < 0) & (s["called"] > s["queued"])
+    enter, leave = [s["queued"][front]], [s["called"][front]]
+    arrival = records.visitors["arrival"][s["visitor"]]
+    door = (s["station"] >= 0) & (s["leg"] == 0) & (s["queued"] > arrival)
+    if plan.front_office.kiosks is None and plan.front_office.info is None:
+        enter.append(arrival[door])
+        leave.append(s["queued"][door])
+    return np.concatenate(enter), np.concatenate(leave)
+
+
+def _zone_attempts(
+    records: DayRecords, plan: Plan, site: SiteLayout
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per zone: how many visitors reached it, and how many of them found it full and went on
+    (every zone before the one a visitor waited in was full; all of them for those outside)."""
+    s = records.steps
+    index = {z.name: i for i, z in enumerate(site.zones)}
+    tried = np.zeros(len(site.zones), dtype=int)
+    turned = np.zeros(len(site.zones), dtype=int)
+    bound = np.flatnonzero((s["station"] >= 0) & (s["zones_full"] > 0))
+    for step in bound.tolist():
+        agency = plan.agency_ids[s["station"][step]]
+        names = site.zones_for(agency, priority=bool(s["priority"][step]))
+        for name in names[: s["zones_full"][step]]:
+            tried[index[name]] += 1
+            turned[index[name]] += 1
+    entered = s["zone"][(s["station"] >= 0) & (s["zone"] >= 0)]
+    tried += np.bincount(entered, minlength=len(site.zones))
+    return tried, turned
+
+
 def zone_crowding(
     records: DayRecords, plan: Plan, site: SiteLayout, *, bin_min: float = 10.0
 ) -> ZoneCrowding:
     """Occupancy of each waiting zone through the day, its peak against seats and standing room
-    at level of service C, and the share of visitors who had to stand."""
+    at level of service C, who had to stand, and who found it full and waited elsewhere. The
+    kiosk and information-desk lines count in the crowding of the zone where they stand."""
     s = records.steps
-    inside = np.isfinite(s["zone_enter"]) & (s["zone_leave"] > s["zone_enter"])
-    zone_of_station = np.array(
-        [
-            next((i for i, z in enumerate(site.zones) if z.name == site.zone_of(a)), -1)
-            for a in plan.agency_ids
-        ],
-        dtype=int,
-    )
-    zone = np.full(len(s["station"]), -1)
-    at_agency = s["station"] >= 0
-    zone[at_agency] = zone_of_station[s["station"][at_agency]] if len(zone_of_station) else -1
+    zone = s["zone"]
+    first = s["zone_first"]
+    inside = (zone >= 0) & np.isfinite(s["zone_enter"]) & (s["zone_leave"] > s["zone_enter"])
+    wanted = first >= 0
+    overflowed = wanted & (zone != first)
     edges = np.arange(plan.tickets_open, plan.closing + 60.0 + bin_min, bin_min)
+    window = np.array([plan.tickets_open, plan.closing])
     walk = records.visitors["walk_m"]
-    visitor_zone = (
-        zone_of_station[records.visitors["agency"]] if len(zone_of_station) else np.empty(0)
-    )
+    waited_in = np.full(records.n_visitors, -1)
+    waited_in[s["visitor"][inside]] = zone[inside]
+    agency_names = np.asarray(plan.agency_ids, dtype=object)
+    tried, turned = _zone_attempts(records, plan, site)
+    front_enter, front_leave = _front_lines(records, plan)
+    front = next((i for i, z in enumerate(site.zones) if z.name == site.front_zone), -1)
     rows = []
     frames = []
     stood_all = np.zeros(len(zone), dtype=bool)
     for i, z in enumerate(site.zones):
         mine = inside & (zone == i)
         enter, leave = s["zone_enter"][mine], s["zone_leave"][mine]
-        stood, peak = _seat_sweep(enter, leave, z.seats)
+        stood, _ = _seat_sweep(enter, leave, z.seats)
         stood_all[np.flatnonzero(mine)] = stood
-        level, _ = step_average(enter, leave, edges)
+        if i == front:  # the kiosk lines stand here too
+            enter = np.concatenate([enter, front_enter])
+            leave = np.concatenate([leave, front_leave])
+        level, peak = step_average(enter, leave, edges)
         capacity = z.seats + z.standing_capacity
-        mean_window = step_average(enter, leave, np.array([plan.tickets_open, plan.closing]))[0]
+        wants = wanted & (first == i)
+        served_here = sorted(
+            {*agency_names[s["station"][wants]], *agency_names[s["station"][mine]]}
+        )
         rows.append(
             {
                 "zone": z.name,
+                "priority": z.priority,
+                "agencies": ",".join(str(a) for a in served_here),
+                "front_office": i == front,
                 "seats": z.seats,
                 "standing_capacity": z.standing_capacity,
                 "visitors": int(mine.sum()),
-                "occupancy_mean": float(mean_window[0]),
+                "occupancy_mean": float(step_average(enter, leave, window)[0][0]),
                 "waiting_peak": float(peak),
                 "peak_over_seats": peak / z.seats if z.seats else math.inf if peak else 0.0,
                 "peak_over_capacity": peak / capacity if capacity else math.inf if peak else 0.0,
                 "stood_share": float(stood.mean()) if len(stood) else 0.0,
-                "walk_mean_m": float(walk[visitor_zone == i].mean())
-                if (visitor_zone == i).any()
-                else math.nan,
+                "overflow_share": turned[i] / tried[i] if tried[i] else 0.0,
+                "walk_mean_m": (
+                    float(walk[waited_in == i].mean()) if (waited_in == i).any() else math.nan
+                ),
             }
         )
         frames.append(pd.DataFrame({"time": edges[:-1], "zone": z.name, "occupancy": level}))
     all_in = inside & (zone >= 0)
-    _, overall_peak = step_average(s["zone_enter"][all_in], s["zone_leave"][all_in], edges)
+    _, overall_peak = step_average(
+        np.concatenate([s["zone_enter"][all_in], front_enter if front >= 0 else []]),
+        np.concatenate([s["zone_leave"][all_in], front_leave if front >= 0 else []]),
+        edges,
+    )
     return ZoneCrowding(
-        kpis=pd.DataFrame(rows, columns=["zone", *ZONE_KPIS]),
+        kpis=pd.DataFrame(rows, columns=["zone", *ZONE_COLUMNS, *ZONE_KPIS]),
         timeline=(
             pd.concat(frames, ignore_index=True)
             if frames
@@ -512,6 +567,7 @@ def zone_crowding(
         stood=stood_all,
         overall_peak=float(overall_peak),
         overall_stood_share=float(stood_all[all_in].mean()) if all_in.any() else 0.0,
+        overflowed=overflowed,
     )
 
 

@@ -23,7 +23,7 @@ from simulator.stats import mean_ci, pooled_quantile, ratio_ci
 
 __all__ = ["DAY_MEANS", "QUANTILES", "RATIOS", "RUN_KPIS", "summarise", "wait_samples"]
 
-RUN_KPIS = (*AGENCY_KPIS, "waiting_peak", "stood_share")
+RUN_KPIS = (*AGENCY_KPIS, "waiting_peak", "stood_share", "overflow_share")
 """Every KPI of a run's summary (each with a ``<kpi>_ci`` 95% half-width)."""
 
 RATIOS: dict[str, tuple[str, str]] = {
@@ -38,6 +38,7 @@ RATIOS: dict[str, tuple[str, str]] = {
     "utilisation": ("busy_min", "capacity_min"),
     "walk_mean_m": ("walk_sum_m", "walkers"),
     "stood_share": ("stood", "zone_visitors"),
+    "overflow_share": ("overflowed", "zone_bound"),
 }
 """KPI -> (numerator, denominator) summed over the days."""
 

@@ -15,15 +15,24 @@ import pandas as pd
 __all__ = [
     "INFO_STATION",
     "KIOSK_STATION",
+    "NO_ZONE",
     "OUTCOME_ABANDONED",
     "OUTCOME_SERVED",
     "OUTCOME_TURNED_AWAY",
+    "OUTSIDE",
     "DayRecords",
 ]
 
 #: Station codes in ``steps["station"]``: agencies are 0, 1, ...; the front office is negative.
 INFO_STATION = -1
 KIOSK_STATION = -2
+
+#: Codes in ``steps["zone"]`` besides a zone's index (``steps["zone_first"]`` is its first
+#: choice, ``steps["zones_full"]`` how many zones it found full before waiting).
+NO_ZONE = -1
+"""Never waited in a zone: called on the way, no zones on the plan, or no floor plan."""
+OUTSIDE = -2
+"""Found every zone of its list full and waited outside the hall."""
 
 OUTCOME_SERVED = 0
 OUTCOME_ABANDONED = 1
@@ -41,6 +50,9 @@ STEP_COLUMNS = (
     "end",
     "outcome",
     "counter",
+    "zone",
+    "zone_first",
+    "zones_full",
     "zone_enter",
     "zone_leave",
 )

@@ -40,7 +40,14 @@ def result_to_json(
     ]
     overall = _row(summary[summary["agency"] == OVERALL].iloc[0])
     zones = [
-        {"name": row["zone"], **{key: _number(row[key]) for key in ZONE_KPIS}}
+        {
+            "name": row["zone"],
+            "priority": bool(row["priority"]),
+            "front_office": bool(row["front_office"]),
+            "agencies": [a for a in str(row["agencies"]).split(",") if a],
+            "peak": _number(row["waiting_peak"]),
+            **{key: _number(row[key]) for key in ZONE_KPIS},
+        }
         for _, row in result.zones_summary.iterrows()
     ]
     return {

@@ -25,6 +25,7 @@ __all__ = [
     "SiteLayout",
     "WaitingZone",
     "counter_node",
+    "waiting_node",
     "zone_node",
 ]
 
@@ -37,6 +38,11 @@ EXIT = "exit"
 def zone_node(agency_id: str) -> str:
     """Name of the point where visitors of ``agency_id`` wait."""
     return f"zone:{agency_id}"
+
+
+def waiting_node(zone_name: str) -> str:
+    """Name of the point of waiting zone ``zone_name`` where its visitors are counted."""
+    return f"waiting:{zone_name}"
 
 
 def counter_node(agency_id: str, k: int) -> str:
@@ -83,6 +89,12 @@ class SiteLayout:
     extra_min: np.ndarray | None = None
     priority_distances_m: np.ndarray | None = None
     priority_extra_min: np.ndarray | None = None
+    agency_zones: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The zones an agency's regular visitors try, in order (default: its ``agency_zone``)."""
+    priority_zones: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The zones its priority visitors try, in order (default: the regular ones)."""
+    front_zone: str | None = None
+    """The zone where the kiosk and information-desk lines stand (crowding only)."""
 
     def __post_init__(self) -> None:
         n = len(self.nodes)
@@ -98,6 +110,19 @@ class SiteLayout:
         for agency, zone in self.agency_zone.items():
             if zone not in zone_names:
                 raise ValueError(f"agency {agency!r} assigned to unknown zone {zone!r}")
+        by_name = {z.name: z for z in self.zones}
+        for label, lists in (
+            ("agency_zones", self.agency_zones),
+            ("priority_zones", self.priority_zones),
+        ):
+            for agency, names in lists.items():
+                unknown = [n for n in names if n not in zone_names]
+                if unknown:
+                    raise ValueError(f"{label}[{agency!r}] names unknown zone {unknown[0]!r}")
+                if label == "agency_zones" and any(by_name[n].priority for n in names):
+                    raise ValueError(
+                        f"agency_zones[{agency!r}] sends regular visitors to a priority zone"
+                    )
         object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.nodes)})
 
     def distance_m(self, a: str, b: str) -> float:
@@ -125,6 +150,15 @@ class SiteLayout:
             if self.priority_extra_min is not None:
                 extra = self.priority_extra_min
         return float(metres[i, j]), float(extra[i, j]) if extra is not None else 0.0
+
+    def zones_for(self, agency_id: str, *, priority: bool) -> tuple[str, ...]:
+        """The waiting zones a visitor of ``agency_id`` tries, in order."""
+        if priority and agency_id in self.priority_zones:
+            return self.priority_zones[agency_id]
+        if agency_id in self.agency_zones:
+            return self.agency_zones[agency_id]
+        zone = self.agency_zone.get(agency_id)
+        return (zone,) if zone is not None else ()
 
     def zone_of(self, agency_id: str) -> str | None:
         """Name of the waiting zone used by ``agency_id``'s visitors, if the plan has one."""
