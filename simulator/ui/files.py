@@ -20,8 +20,9 @@ from simulator.errors import FloorPlanError, ScenarioError, SimulatorError
 from simulator.experiment import ExperimentResult
 from simulator.floorplan.limits import MAX_FILE_BYTES
 from simulator.output import atomic_write_bytes
-from simulator.scenario import MAX_SCENARIO_BYTES, Scenario, load_scenario, scenario_to_yaml
+from simulator.scenario import Scenario, load_scenario, scenario_to_yaml
 from simulator.ui.layouts import LAYOUT_SUFFIXES, load_floor
+from simulator.yaml_input import MAX_SCENARIO_BYTES
 
 __all__ = [
     "SCENARIO_SUFFIXES",
