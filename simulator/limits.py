@@ -3,8 +3,9 @@
 The numbers live next to the code that enforces them (:mod:`simulator.scenario`,
 :mod:`simulator.yaml_input`, :mod:`simulator.sweep.spec`, :mod:`simulator.floorplan.limits`,
 :mod:`simulator.floorplan.assemble`); this module only re-exports them and lists them in
-:data:`LIMITS`, which ``docs/limits.md`` mirrors (a test keeps the two in step). Each limit is far above what a real service hall needs and far below
-what would let one file or upload occupy the machine.
+:data:`LIMITS`, which ``docs/limits.md`` mirrors (a test keeps the two in step). Each limit
+is far above what a real service hall needs and far below what would let one file or upload
+occupy the machine.
 """
 
 from __future__ import annotations
