@@ -88,7 +88,7 @@ class LocalExecutor(Executor):
 
     def __init__(self, *, jobs: int) -> None:
         if jobs < 1:
-            raise SimulatorError(f"--jobs must be at least 1, got {jobs}")
+            raise SimulatorError(f"a local executor needs at least 1 worker process, got {jobs}")
         self.workers = jobs
         self._pool: ProcessPoolExecutor | None = None
 
@@ -219,15 +219,18 @@ class DaskExecutor(Executor):
 def make_executor(
     kind: ExecutorKind = "local", *, jobs: int = 1, scheduler: str | None = None
 ) -> Executor:
-    """The executor for the CLI options ``--executor``, ``--jobs`` and ``--scheduler``."""
+    """The executor of ``kind``: ``local`` with ``jobs`` processes (this process for one), or
+    ``dask`` on the cluster whose scheduler is at ``scheduler``."""
     if kind == "local":
         if scheduler is not None:
-            raise SimulatorError("--scheduler is only used with --executor dask")
+            raise SimulatorError(
+                f"a scheduler address ({scheduler}) is only used with the dask executor"
+            )
         return InlineExecutor() if jobs == 1 else LocalExecutor(jobs=jobs)
     if kind == "dask":
         if not scheduler:
             raise SimulatorError(
-                "--executor dask needs --scheduler ADDRESS, e.g. tcp://127.0.0.1:8786"
+                "the dask executor needs a scheduler address, e.g. tcp://127.0.0.1:8786"
             )
         return DaskExecutor(address=scheduler)
     raise SimulatorError(f"unknown executor {kind!r}; expected local or dask")
