@@ -62,7 +62,8 @@ class SafeYamlLoader(yaml.SafeLoader):
     """Safe YAML loader that keeps ``12:00`` a string (YAML 1.1 reads it as base-60 720) and
     rejects a key written twice in one mapping (plain PyYAML silently keeps the last one)."""
 
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        """As PyYAML's, but a key written twice in one mapping is an error at its line."""
         if isinstance(node, yaml.MappingNode):
             first_line: dict[tuple[str, str], int] = {}
             for key_node, _ in node.value:
