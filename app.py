@@ -435,8 +435,8 @@ def layout_editor(tr: Translator, shipped: dict[str, Path]) -> str | None:
 
 
 # -------------------------------------------------------------------------------------- main
-def main() -> None:
-    """Lay out the app for one rerun."""
+def translator() -> Translator:
+    """The translator of the chosen language, with select boxes redrawn after a switch."""
     if state.get("lang") not in LANGUAGES:
         state["lang"] = DEFAULT_LANGUAGE
     tr = Translator(state["lang"])
@@ -447,6 +447,33 @@ def main() -> None:
             if key in state:
                 state[key] = state[key]
         state["screen_lang"] = tr.lang
+    return tr
+
+
+def show_edited(tr: Translator, edited: Scenario | None, pressed: bool, slot: Any) -> None:
+    """Make the edited scenario's result the one shown: stored, or run now when Run was
+    pressed, the run is quick, or nothing is shown yet."""
+    if edited is None:
+        if pressed:
+            state["run_message"] = Message.failure("error_cannot_run")
+        return
+    store = result_store()
+    key = scenario_fingerprint(edited)
+    stored = store.get(key)
+    quick = store.estimate_s(edited) < runs.QUICK_RUN_S
+    if stored is None and (pressed or quick or "shown" not in state):
+        state.pop("run_message", None)
+        outcome = run_with_progress(tr, edited, slot)
+        if outcome is not None:
+            stored = outcome[1]
+    if stored is not None:
+        state.pop("run_message", None)
+        state["shown"] = (key, edited, stored)
+
+
+def main() -> None:
+    """Lay out the app for one rerun."""
+    tr = translator()
     st.set_page_config(page_title=tr("app_title"), page_icon="🏛️", layout="wide")
     localise_widgets(tr)
     shipped = layouts.shipped_layouts(LAYOUT_DIR)
@@ -464,22 +491,7 @@ def main() -> None:
     )
     with tab_edit:
         edited = editor(tr, base, shipped)
-
-    store = result_store()
-    if edited is not None:
-        key = scenario_fingerprint(edited)
-        stored = store.get(key)
-        quick = store.estimate_s(edited) < runs.QUICK_RUN_S
-        if stored is None and (pressed or quick or "shown" not in state):
-            state.pop("run_message", None)
-            outcome = run_with_progress(tr, edited, progress_slot)
-            if outcome is not None:
-                stored = outcome[1]
-        if stored is not None:
-            state.pop("run_message", None)
-            state["shown"] = (key, edited, stored)
-    elif pressed:
-        state["run_message"] = Message.failure("error_cannot_run")
+    show_edited(tr, edited, pressed, progress_slot)
 
     shown = state.get("shown")
     with status:

@@ -63,6 +63,7 @@ class InlineExecutor(Executor):
     """Runs everything in this process, in order (``--jobs 1``): no start-up cost at all."""
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Yield ``(index, fn(item))`` pairs in order, computed here."""
         for index, item in enumerate(items):
             yield index, fn(item)
 
@@ -100,6 +101,7 @@ class LocalExecutor(Executor):
         return self._pool
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Yield ``(index, fn(item))`` pairs as tasks finish."""
         pool = self._get_pool()
         source = enumerate(items)
         pending: dict[Future[R], int] = {}
@@ -130,6 +132,7 @@ class LocalExecutor(Executor):
                 future.cancel()
 
     def close(self) -> None:
+        """Stop the workers (idempotent)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -179,6 +182,7 @@ class DaskExecutor(Executor):
         self._batch = 0
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Yield ``(index, fn(item))`` pairs as tasks finish."""
         from distributed import as_completed
 
         self._batch += 1
@@ -213,6 +217,7 @@ class DaskExecutor(Executor):
             self._client.cancel([f for f in live.values()])
 
     def close(self) -> None:
+        """Disconnect from the cluster (its workers keep running)."""
         self._client.close()
 
 

@@ -3,11 +3,11 @@
 The base scenario (a shipped file or an upload) lists the candidate agencies. The editor shows
 them in one table (joins?, counters, share of visitors, service-time median) next to the day,
 volume, opening hours, layout, replications and seed. :func:`build_scenario` applies the edits to
-``base.model_dump(by_alias=True)`` and validates the result with
-:func:`simulator.scenario.parse_scenario`, so an edit is checked by exactly the rules that check
-a scenario file. Mistakes a planner makes often (shares not adding up, hours out of order, no
-agency left) are caught first and raised as :class:`~simulator.ui.messages.TranslatedError`,
-whose ``key`` the app translates.
+the base scenario's file data (:func:`~simulator.scenario.scenario_to_data`) and validates the
+result with :func:`simulator.scenario.parse_scenario`, so an edit is checked by exactly the
+rules that check a scenario file. Mistakes a planner makes often (shares not adding up, hours
+out of order, no agency left) are caught first and raised as
+:class:`~simulator.ui.messages.TranslatedError`, whose ``key`` the app translates.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from simulator.distributions import (
     Triangular,
     Uniform,
 )
-from simulator.scenario import Scenario, format_clock, parse_scenario
+from simulator.scenario import Hours, Scenario, format_clock, parse_scenario, scenario_to_data
 from simulator.ui.messages import TranslatedError
 
 __all__ = [
@@ -194,13 +194,27 @@ def _apply_agency_rows(base: Scenario, data: dict[str, Any], table: pd.DataFrame
     return joined
 
 
+def _edited_hours(hours: Hours, edited: Mapping[str, time]) -> dict[str, str]:
+    """The opening hours with the editor's times, as ``HH:MM``, checked to be in order."""
+    minutes = {name: float(getattr(hours, name)) for name in HOUR_FIELDS}
+    for name in HOUR_FIELDS:
+        value = edited.get(name)
+        if value is not None:
+            minutes[name] = value.hour * 60.0 + value.minute
+    order = [minutes[name] for name in HOUR_FIELDS]
+    clock = {name: format_clock(minutes[name]) for name in HOUR_FIELDS}
+    if any(b < a for a, b in itertools.pairwise(order)) or order[-1] <= order[1]:
+        raise TranslatedError("error_hours_order", **clock)
+    return clock
+
+
 def build_scenario(base: Scenario, edits: Edits) -> Scenario:
     """The base scenario with the planner's edits, validated like a scenario file.
 
     Raises :class:`~simulator.ui.messages.TranslatedError` for the common mistakes and
     :class:`~simulator.errors.ScenarioError` (English detail) for anything else invalid.
     """
-    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data = scenario_to_data(base)
     day = data["day"]
     if edits.weekday is not None:
         day["weekday"] = edits.weekday
@@ -208,28 +222,7 @@ def build_scenario(base: Scenario, edits: Edits) -> Scenario:
         day["type"] = edits.day_type
     if edits.visitors_per_day is not None:
         data["demand"]["visitors_per_day"] = float(edits.visitors_per_day)
-    hours = day["hours"]
-    for name in HOUR_FIELDS:
-        value = edits.hours.get(name)
-        if value is not None:
-            hours[name] = value.hour * 60.0 + value.minute
-    order = [hours[name] for name in HOUR_FIELDS]
-    if any(b < a for a, b in itertools.pairwise(order)) or order[-1] <= order[1]:
-        raise TranslatedError(
-            "error_hours_order", **{n: format_clock(hours[n]) for n in HOUR_FIELDS}
-        )
-    for name in (*HOUR_FIELDS, "breaks"):
-        if name == "breaks":
-            hours[name] = [
-                {**b, "start": format_clock(b["start"]), "end": format_clock(b["end"])}
-                for b in hours[name]
-            ]
-        else:
-            hours[name] = format_clock(hours[name])
-    data["demand"]["arrival_profile"] = [
-        {**b, "start": format_clock(b["start"]), "end": format_clock(b["end"])}
-        for b in data["demand"]["arrival_profile"]
-    ]
+    day["hours"] |= _edited_hours(base.day.hours, edits.hours)
     joined: Sequence[str] = [a.id for a in base.agencies]
     if edits.agencies is not None:
         joined = _apply_agency_rows(base, data, edits.agencies)
