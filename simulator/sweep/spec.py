@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from simulator.errors import ScenarioError
-from simulator.output import file_sha256
+from simulator.inputs import content_sha256
 from simulator.scenario import MAX_COUNTERS_PER_AGENCY, MAX_REPLICATIONS, Scenario, load_scenario
 from simulator.yaml_input import explain_validation_error, read_yaml_file
 
@@ -226,7 +226,7 @@ def parse_sweep(data: Any, *, source: str, folder: Path, sweep_sha256: str = "")
         source=source,
         base_file=spec.base,
         base=base,
-        base_sha256=file_sha256(base_path),
+        base_sha256=content_sha256(base_path),
         sweep_sha256=sweep_sha256,
         seed=spec.seed if spec.seed is not None else base.run.seed,
         replications=spec.replications if spec.replications is not None else base.run.replications,

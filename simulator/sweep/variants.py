@@ -17,8 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.errors import ScenarioError
-from simulator.inputs import scenario_fingerprint
-from simulator.output import file_sha256
+from simulator.inputs import content_sha256, scenario_fingerprint
 from simulator.scenario import Scenario, scenario_to_data
 from simulator.sweep.spec import Sweep
 
@@ -146,7 +145,7 @@ def expand(sweep: Sweep) -> list[Variant]:
         layout = layout_of[params["layout"]] if "layout" in params else sweep.base.layout
         scenario = _variant_scenario(sweep, params, layout)
         if layout is not None and layout not in drawing_hashes:
-            drawing_hashes[layout] = file_sha256(layout)
+            drawing_hashes[layout] = content_sha256(layout)
         variant_id = f"v{index:0{width}d}"
         scenario = scenario.model_copy(
             update={"name": f"{sweep.base.name} [{variant_id}: {describe(params)}]"}
