@@ -119,14 +119,14 @@ class LocalExecutor(Executor):
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=pending.__getitem__):
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        raise SimulatorError(
-                            "a worker process stopped unexpectedly (killed, or out of memory); "
-                            "rerun the command (a sweep resumes where it stopped)"
-                        ) from None
+                    result = future.result()
                     yield pending.pop(future), result
+        except BrokenProcessPool:
+            # seen by the future of the task that died, or by the next submit to the pool
+            raise SimulatorError(
+                "a worker process stopped unexpectedly (killed, or out of memory); "
+                "rerun the command (a sweep resumes where it stopped)"
+            ) from None
         finally:
             for future in pending:
                 future.cancel()
