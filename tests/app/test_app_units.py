@@ -476,6 +476,7 @@ def test_clock_moment_picks_the_ten_minute_bin(
     assert set(queues) == set(result.queue["agency"])
 
 
+@pytest.mark.slow
 def test_every_result_figure_draws(small_run: tuple[Scenario, ExperimentResult]) -> None:
     from simulator.inputs import site_for
 
