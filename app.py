@@ -7,7 +7,6 @@ and English on a switch; every text comes from :mod:`simulator.ui.i18n`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 import tempfile
@@ -22,7 +21,7 @@ import streamlit as st
 
 from simulator.errors import SimulatorError
 from simulator.experiment import ExperimentResult
-from simulator.inputs import site_for
+from simulator.inputs import scenario_fingerprint
 from simulator.scenario import (
     MAX_REPLICATIONS,
     MAX_VISITORS_PER_DAY,
@@ -30,7 +29,8 @@ from simulator.scenario import (
     Scenario,
     load_scenario,
 )
-from simulator.ui import charts, editing, files, layouts, runs, tables, variants
+from simulator.ui import editing, files, layouts, runs
+from simulator.ui.compare_tab import compare_tab
 from simulator.ui.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -39,7 +39,10 @@ from simulator.ui.i18n import (
     agency_names,
     day_type_label,
 )
-from simulator.ui.report import comparison_report
+from simulator.ui.messages import Message
+from simulator.ui.plan_tab import plan_tab
+from simulator.ui.results_tab import results_tab
+from simulator.ui.widgets import layout_label, show_message
 
 ROOT = Path(__file__).resolve().parent
 SCENARIO_DIR = ROOT / "scenarios"
@@ -81,47 +84,6 @@ def scenario_files() -> dict[str, Path]:
     return dict(sorted(found.items(), key=lambda item: item[0] != DEFAULT_SCENARIO))
 
 
-@st.cache_data(max_entries=96, show_spinner=False)
-def figure_png(
-    kind: str, key: str, lang: str, minute: float, label: str, _result: Any, _scenario: Any
-) -> bytes:
-    """A result figure as PNG, drawn once per (figure, run, language, clock time, label)."""
-    tr = Translator(lang)
-    result: ExperimentResult = _result
-    scenario: Scenario = _scenario
-    if kind == "queue":
-        fig = charts.queue_figure(result, tr=tr)
-    elif kind == "waits":
-        fig = charts.waits_figure(result, tr=tr, target_min=scenario.target.wait_min)
-    elif kind == "occupancy":
-        fig = charts.occupancy_figure(result, tr=tr)
-        if fig is None:
-            return b""
-    else:
-        floor = layouts.load_floor(str(scenario.layout))
-        site = site_for(scenario)
-        if kind == "plan":
-            fig = charts.plan_p90_figure(floor, site, result, tr=tr, layout=label)  # type: ignore[arg-type]
-        else:
-            fig = charts.clock_figure(floor, site, result, minute, tr=tr)  # type: ignore[arg-type]
-    return charts.figure_png(fig)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def compare_png(
-    keys: tuple[str, ...], names: tuple[str, ...], lang: str, _results: Any, _target: Any
-) -> bytes:
-    """The comparison chart as PNG, drawn once per (variants, names, language)."""
-    figure = charts.compare_figure(
-        list(names),
-        _results,
-        tr=Translator(lang),
-        target_min=_target.wait_min,
-        target_share=_target.share,
-    )
-    return charts.figure_png(figure)
-
-
 # ---------------------------------------------------------------------------------- helpers
 def localise_widgets(tr: Translator) -> None:
     """Replace or hide the few words Streamlit's own widgets write in English.
@@ -144,25 +106,6 @@ def localise_widgets(tr: Translator) -> None:
     )
 
 
-def show_message(tr: Translator, message: tuple[str, str, dict[str, Any], str | None]) -> None:
-    """Show a stored (level, key, values, technical detail) message in the current language."""
-    level, key, values, detail = message
-    text = tr(key, **values)
-    if detail:
-        text += "\n\n" + tr("technical_detail", detail=detail)
-    {"error": st.error, "warning": st.warning, "success": st.success}.get(level, st.info)(text)
-
-
-def error_message(exc: Exception) -> tuple[str, str, dict[str, Any], str | None]:
-    """A stored message for an exception: translated by key where the code gave one."""
-    key = getattr(exc, "key", None)
-    if key is not None:
-        return ("error", key, dict(getattr(exc, "values", {})), None)
-    if isinstance(exc, SimulatorError):
-        return ("error", "error_invalid", {}, str(exc))
-    return ("error", "error_unexpected", {}, None)
-
-
 def on_scenario_upload() -> None:
     """Validate an uploaded scenario; on success it becomes the scenario being edited."""
     upload = state.get("upload_scenario")
@@ -174,18 +117,18 @@ def on_scenario_upload() -> None:
             upload.getvalue(), upload.name, layouts=layouts.shipped_layouts(LAYOUT_DIR)
         )
     except SimulatorError as exc:
-        state["upload_message"] = error_message(exc)
+        state["upload_message"] = Message.of_error(exc)
         return
     except Exception:
         log.exception("scenario upload %s", upload.name)
-        state["upload_message"] = ("error", "error_upload_unexpected", {}, None)
+        state["upload_message"] = Message.failure("error_upload_unexpected")
         return
     state["uploaded_scenario"] = (upload.name, scenario)
     state["scenario_file"] = UPLOADED
     if dropped:
-        state["upload_message"] = ("warning", "upload_layout_dropped", {"layout": dropped}, None)
+        state["upload_message"] = Message.warning("upload_layout_dropped", layout=dropped)
     else:
-        state["upload_message"] = ("success", "upload_ok", {"name": upload.name}, None)
+        state["upload_message"] = Message.success("upload_ok", name=upload.name)
 
 
 def on_layout_upload() -> None:
@@ -199,24 +142,21 @@ def on_layout_upload() -> None:
         path = files.store_layout_upload(upload.getvalue(), upload.name, folder=upload_folder())
         report = layouts.check_layout(path)
     except SimulatorError as exc:
-        state["layout_message"] = error_message(exc)
+        state["layout_message"] = Message.of_error(exc)
         return
     except Exception:
         log.exception("layout upload %s", upload.name)
-        state["layout_message"] = ("error", "error_upload_unexpected", {}, None)
+        state["layout_message"] = Message.failure("error_upload_unexpected")
         return
     state["layout_report"] = report
     if report.ok:
         state["uploaded_layout"] = (upload.name, str(path))
         state.setdefault("layout_names", {})[str(path)] = Path(upload.name).stem
         state["layout_choice"] = UPLOADED_LAYOUT
-        state["layout_message"] = ("success", "layout_ok", {"name": upload.name}, None)
+        state["layout_message"] = Message.success("layout_ok", name=upload.name)
     else:
-        state["layout_message"] = (
-            "error",
-            "layout_has_errors",
-            {"name": upload.name, "count": len(report.errors)},
-            None,
+        state["layout_message"] = Message.failure(
+            "layout_has_errors", name=upload.name, count=len(report.errors)
         )
 
 
@@ -246,16 +186,6 @@ def reset_editor(base: Scenario, shipped: dict[str, Path]) -> None:
     state["agency_table_key"] = f"agency_table_{state['editor_generation']}"
 
 
-def layout_label(tr: Translator, scenario: Scenario, shipped: dict[str, Path]) -> str:
-    """How a scenario's layout is named on screen."""
-    if scenario.layout is None:
-        return tr("layout_none")
-    name = layouts.layout_choice(scenario, shipped)
-    if name is not None:
-        return name
-    return state.get("layout_names", {}).get(scenario.layout, Path(scenario.layout).stem)
-
-
 def run_with_progress(
     tr: Translator, scenario: Scenario, slot: Any
 ) -> tuple[str, ExperimentResult] | None:
@@ -269,10 +199,10 @@ def run_with_progress(
     try:
         return result_store().run(scenario, progress=progress)
     except SimulatorError as exc:
-        state["run_message"] = error_message(exc)
+        state["run_message"] = Message.of_error(exc)
     except Exception:
         log.exception("run of %s", scenario.name)
-        state["run_message"] = ("error", "error_run_unexpected", {}, None)
+        state["run_message"] = Message.failure("error_run_unexpected")
     finally:
         slot.empty()
     return None
@@ -438,7 +368,7 @@ def editor(tr: Translator, base: Scenario, shipped: dict[str, Path]) -> Scenario
     try:
         scenario = editing.build_scenario(base, edits)
     except SimulatorError as exc:
-        state["edit_message"] = error_message(exc)
+        state["edit_message"] = Message.of_error(exc)
         show_message(tr, state["edit_message"])
         return None
     state.pop("edit_message", None)
@@ -504,268 +434,9 @@ def layout_editor(tr: Translator, shipped: dict[str, Path]) -> str | None:
     return str(shipped[choice])
 
 
-def results_view(
-    tr: Translator, scenario: Scenario, key: str, result: ExperimentResult, shipped: dict[str, Path]
-) -> None:
-    """Headline figures, the per-agency table, charts and downloads of the shown run."""
-    head = tables.headline(result, scenario)
-    within_pct = head.within_target * 100
-    if head.target_met:
-        st.success(
-            tr(
-                "target_met",
-                share=within_pct,
-                minutes=head.target_min,
-                goal=head.target_share * 100,
-            )
-        )
-    else:
-        st.warning(
-            tr(
-                "target_missed",
-                share=within_pct,
-                minutes=head.target_min,
-                goal=head.target_share * 100,
-            )
-        )
-    one, two, three, four = st.columns(4)
-    one.metric(
-        tr("metric_p90"),
-        tr("value_minutes", value=head.p90_min),
-        delta=tr("delta_vs_target", value=head.p90_min - head.target_min),
-        delta_color="inverse",
-        help=tr("metric_p90_help", ci=head.p90_ci),
-    )
-    two.metric(
-        tr("metric_within", minutes=head.target_min),
-        tr("value_percent", value=within_pct),
-        delta=tr("delta_vs_goal", value=within_pct - head.target_share * 100),
-        help=tr("metric_within_help", ci=head.within_target_ci * 100),
-    )
-    three.metric(
-        tr("metric_lost"),
-        tr("value_lost", turned=head.turned_away, gave_up=head.abandoned),
-        help=tr("metric_lost_help"),
-    )
-    if head.seats:
-        four.metric(
-            tr("metric_peak"),
-            tr("value_peak", peak=head.waiting_peak, seats=head.seats),
-            help=tr("metric_peak_help"),
-        )
-    else:
-        four.metric(tr("metric_peak"), "–", help=tr("no_layout_help"))
-    st.caption(
-        tr(
-            "shown_run",
-            layout=layout_label(tr, scenario, shipped),
-            day=day_type_label(scenario.day.type, tr),
-            weekday=tr(f"weekday_{scenario.day.weekday}"),
-            agencies=len(scenario.agencies),
-            counters=sum(a.counters for a in scenario.agencies),
-            replications=result.replications,
-            seed=result.seed,
-        )
-    )
-
-    st.subheader(tr("table_agencies"))
-    names = agency_names(scenario, tr.lang)
-    frame = tables.agency_results(result, names=names, tr=tr)
-    config = {
-        column: (
-            st.column_config.TextColumn(label)
-            if fmt is None
-            else st.column_config.NumberColumn(label, format=fmt)
-        )
-        for column, (label, fmt) in tables.result_columns(tr).items()
-    }
-    st.dataframe(
-        frame,
-        hide_index=True,
-        column_config=config,
-        key="results_table",
-        width="stretch",
-        height=(len(frame) + 1) * 35 + 3,
-        placeholder="–",
-    )
-    st.caption(tr("table_agencies_help"))
-    zones = tables.zone_results(result, tr=tr)
-    if len(zones):
-        st.subheader(tr("table_zones"))
-        st.dataframe(zones, hide_index=True, key="zones_table")
-
-    lang = tr.lang
-    st.image(figure_png("queue", key, lang, 0.0, "", result, scenario), width="stretch")
-    st.image(figure_png("waits", key, lang, 0.0, "", result, scenario), width="stretch")
-    occupancy = figure_png("occupancy", key, lang, 0.0, "", result, scenario)
-    if occupancy:
-        st.image(occupancy, width="stretch")
-
-    st.subheader(tr("downloads"))
-    left, right = st.columns(2)
-    left.download_button(
-        tr("download_csv"),
-        files.results_csv(result, names=names),
-        file_name="mpp-results.csv",
-        mime="text/csv",
-        key="download_csv",
-        on_click="ignore",
-    )
-    right.download_button(
-        tr("download_replications"),
-        files.per_replication_csv(result),
-        file_name="mpp-results-per-replication.csv",
-        mime="text/csv",
-        key="download_replications",
-        on_click="ignore",
-    )
-
-
-def plan_view(
-    tr: Translator, scenario: Scenario, key: str, result: ExperimentResult, label: str
-) -> None:
-    """The floor plan coloured by p90 wait, and the plan at any moment of the day."""
-    if scenario.layout is None:
-        st.info(tr("no_layout_help"))
-        return
-    lang = tr.lang
-    st.image(figure_png("plan", key, lang, 0.0, label, result, scenario), width="stretch")
-    hours = scenario.day.hours
-    start = editing.clock_time(hours.tickets_open)
-    end = editing.clock_time(min(hours.closing + 50.0, 23 * 60 + 50))
-    chosen = state.get("clock")
-    if not isinstance(chosen, dt.time) or not start <= chosen <= end:
-        state["clock"] = max(start, min(end, dt.time(10, 0)))
-    st.slider(
-        tr("clock"),
-        min_value=start,
-        max_value=end,
-        step=dt.timedelta(minutes=10),
-        format="HH:mm",
-        key="clock",
-        help=tr("clock_help"),
-    )
-    minute = state["clock"].hour * 60.0 + state["clock"].minute
-    st.image(figure_png("clock", key, lang, minute, "", result, scenario), width="stretch")
-
-
-def compare_view(
-    tr: Translator,
-    scenario: Scenario | None,
-    key: str | None,
-    result: ExperimentResult | None,
-    shipped: dict[str, Path],
-) -> None:
-    """Keep up to three variants and compare them pairwise under common random numbers."""
-    kept: list[variants.Variant] = state.setdefault("variants", [])
-    st.caption(tr("compare_help", limit=variants.MAX_VARIANTS))
-    if scenario is not None and key is not None and result is not None:
-        current = variants.Variant(
-            name="",
-            scenario=scenario,
-            key=key,
-            result=result,
-            layout=layout_label(tr, scenario, shipped),
-        )
-        left, right = st.columns([3, 1])
-        left.text_input(tr("variant_name"), key="variant_name", placeholder=current.title(tr))
-        right.write("")
-        if right.button(tr("save_variant"), key="save_variant", width="stretch"):
-            name = (state.get("variant_name") or "").strip()
-            variant = dataclasses.replace(current, name=name)
-            try:
-                state["variants"] = variants.add_variant(kept, variant, tr)
-                state["variant_message"] = (
-                    "success",
-                    "variant_saved",
-                    {"name": variant.title(tr)},
-                    None,
-                )
-            except SimulatorError as exc:
-                state["variant_message"] = error_message(exc)
-            kept = state["variants"]
-    if "variant_message" in state:
-        show_message(tr, state["variant_message"])
-    names = variants.display_names(kept, tr)
-    for index, (variant, name) in enumerate(zip(kept, names, strict=True)):
-        left, right = st.columns([4, 1])
-        left.markdown(
-            tr(
-                "variant_line",
-                letter="ABC"[index],
-                name=name,
-                layout=variant.layout,
-                counters=sum(a.counters for a in variant.scenario.agencies),
-                day=day_type_label(variant.scenario.day.type, tr),
-            )
-        )
-        if right.button(tr("remove_variant"), key=f"remove_variant_{index}"):
-            state["variants"] = [v for v in kept if v is not variant]
-            state.pop("variant_message", None)
-            st.rerun()
-    if len(kept) < 2:
-        st.info(tr("compare_need_two"))
-        return
-    if state.get("baseline") not in range(len(kept)):
-        state["baseline"] = 0
-    st.selectbox(
-        tr("baseline"),
-        range(len(kept)),
-        format_func=lambda i: names[i],
-        key="baseline",
-        placeholder=tr("choose"),
-    )
-    first = state["baseline"]
-    order = [first, *[i for i in range(len(kept)) if i != first]]
-    ordered = [kept[i] for i in order]
-    titles = [names[i] for i in order]
-    st.subheader(tr("compare_side_by_side"))
-    target = ordered[0].scenario.target
-    values = {"share": target.share * 100, "minutes": target.wait_min}
-    meeting = [t for v, t in zip(ordered, titles, strict=True) if variants.meets_target(v)]
-    missing = [t for v, t in zip(ordered, titles, strict=True) if not variants.meets_target(v)]
-    if meeting:
-        st.success(tr("compare_target_yes", names=", ".join(meeting), **values))
-    if missing:
-        st.warning(tr("compare_target_no", names=", ".join(missing)))
-    table = variants.side_by_side(ordered, tr=tr)
-    st.dataframe(table, key="compare_table", height=(len(table) + 1) * 35 + 3)
-    chart = compare_png(
-        tuple(v.key for v in ordered), tuple(titles), tr.lang, [v.result for v in ordered], target
-    )
-    st.image(chart, width="stretch")
-    for other, title in zip(ordered[1:], titles[1:], strict=True):
-        st.subheader(tr("compare_pair_title", a=titles[0], b=title))
-        if not variants.pairable(ordered[0], other):
-            st.warning(tr("compare_not_paired"))
-            continue
-        for _, row in variants.differences(ordered[0], other).iterrows():
-            sentence = variants.verdict_sentence(row, tr=tr, name_a=titles[0], name_b=title)
-            st.markdown(f"- {sentence}")
-    figures = [(tr("chart_compare_p90"), chart)]
-    for v, title in zip(ordered, titles, strict=True):
-        if v.scenario.layout is not None:
-            png = figure_png("plan", v.key, tr.lang, 0.0, v.layout, v.result, v.scenario)
-            figures.append((title, png))
-    report = comparison_report(
-        ordered,
-        tr=tr,
-        figures=figures,
-        created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-    )
-    st.download_button(
-        tr("download_report"),
-        report.encode("utf-8"),
-        file_name="mpp-comparison.html",
-        mime="text/html",
-        key="download_report",
-        on_click="ignore",
-    )
-
-
 # -------------------------------------------------------------------------------------- main
-def main() -> None:
-    """Lay out the app for one rerun."""
+def translator() -> Translator:
+    """The translator of the chosen language, with select boxes redrawn after a switch."""
     if state.get("lang") not in LANGUAGES:
         state["lang"] = DEFAULT_LANGUAGE
     tr = Translator(state["lang"])
@@ -776,11 +447,38 @@ def main() -> None:
             if key in state:
                 state[key] = state[key]
         state["screen_lang"] = tr.lang
+    return tr
+
+
+def show_edited(tr: Translator, edited: Scenario | None, pressed: bool, slot: Any) -> None:
+    """Make the edited scenario's result the one shown: stored, or run now when Run was
+    pressed, the run is quick, or nothing is shown yet."""
+    if edited is None:
+        if pressed:
+            state["run_message"] = Message.failure("error_cannot_run")
+        return
+    store = result_store()
+    key = scenario_fingerprint(edited)
+    stored = store.get(key)
+    quick = store.estimate_s(edited) < runs.QUICK_RUN_S
+    if stored is None and (pressed or quick or "shown" not in state):
+        state.pop("run_message", None)
+        outcome = run_with_progress(tr, edited, slot)
+        if outcome is not None:
+            stored = outcome[1]
+    if stored is not None:
+        state.pop("run_message", None)
+        state["shown"] = (key, edited, stored)
+
+
+def main() -> None:
+    """Lay out the app for one rerun."""
+    tr = translator()
     st.set_page_config(page_title=tr("app_title"), page_icon="🏛️", layout="wide")
     localise_widgets(tr)
     shipped = layouts.shipped_layouts(LAYOUT_DIR)
     base, pressed, progress_slot = sidebar(tr, shipped)
-    base_id = runs.run_key(base)
+    base_id = scenario_fingerprint(base)
     if state.get("base_id") != base_id:
         reset_editor(base, shipped)
         state["base_id"] = base_id
@@ -793,28 +491,13 @@ def main() -> None:
     )
     with tab_edit:
         edited = editor(tr, base, shipped)
-
-    store = result_store()
-    if edited is not None:
-        key = runs.run_key(edited)
-        stored = store.get(key)
-        quick = store.estimate_s(edited) < runs.QUICK_RUN_S
-        if stored is None and (pressed or quick or "shown" not in state):
-            state.pop("run_message", None)
-            outcome = run_with_progress(tr, edited, progress_slot)
-            if outcome is not None:
-                stored = outcome[1]
-        if stored is not None:
-            state.pop("run_message", None)
-            state["shown"] = (key, edited, stored)
-    elif pressed:
-        state["run_message"] = ("error", "error_cannot_run", {}, None)
+    show_edited(tr, edited, pressed, progress_slot)
 
     shown = state.get("shown")
     with status:
         if "run_message" in state:
             show_message(tr, state["run_message"])
-        if shown is not None and edited is not None and shown[0] != runs.run_key(edited):
+        if shown is not None and edited is not None and shown[0] != scenario_fingerprint(edited):
             st.warning(tr("stale"))
     with st.sidebar:
         if shown is not None:
@@ -831,15 +514,15 @@ def main() -> None:
         with tab_results:
             st.info(tr("no_results"))
         with tab_compare:
-            compare_view(tr, None, None, None, shipped)
+            compare_tab(tr, None, None, None, shipped)
         return
     key, scenario, result = shown
     with tab_results:
-        results_view(tr, scenario, key, result, shipped)
+        results_tab(tr, scenario, key, result, shipped)
     with tab_plan:
-        plan_view(tr, scenario, key, result, layout_label(tr, scenario, shipped))
+        plan_tab(tr, scenario, key, result, layout_label(tr, scenario, shipped))
     with tab_compare:
-        compare_view(tr, scenario, key, result, shipped)
+        compare_tab(tr, scenario, key, result, shipped)
 
 
 main()

@@ -2,16 +2,20 @@
 
 Every user error ends as one line on stderr naming the file, the field, the value and what was
 expected, with exit status 2 (1 for a floor-plan check that found errors); never a traceback.
+Only typer and :mod:`simulator.errors` are imported up front; each command imports what it
+uses, so ``mpp-sim --help`` starts without numpy, pandas, SimPy or matplotlib.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.exceptions import TyperException
@@ -21,6 +25,9 @@ from simulator.errors import SimulatorError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from simulator.experiment import Progress
+    from simulator.floorplan.model import FloorPlan
+    from simulator.floorplan.site import PlanSite
     from simulator.plan import Plan
 
 __all__ = ["app", "main"]
@@ -45,12 +52,26 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
-def _progress_bar(total: int, *, quiet: bool, label: str):
-    if quiet or total < 2:
-        return None
+@contextlib.contextmanager
+def _progress_bar(label: str, *, unit: str, quiet: bool = False) -> Iterator[Progress | None]:
+    """A progress bar on stderr fed by ``progress(done, total)`` calls (``total`` may grow);
+    ``None`` when ``quiet`` or when stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=label, unit="rep", file=sys.stderr, leave=False, disable=None)
+    bar = tqdm(total=0, desc=label, unit=unit, file=sys.stderr, leave=False)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
 
 
 @scenario_app.command("check")
@@ -106,30 +127,24 @@ def run(
     reps = replications if replications is not None else scenario.run.replications
     check_run_size(scenario, reps)
     chosen_seed = seed if seed is not None else scenario.run.seed
-    bar = _progress_bar(reps, quiet=False, label="simulating")
-    result = run_experiment(
-        plan,
-        seed=chosen_seed,
-        replications=reps,
-        progress=(lambda done, total: bar.update(1)) if bar is not None else None,
-    )
-    if bar is not None:
-        bar.close()
+    with _progress_bar("simulating", unit="rep") as progress:
+        result = run_experiment(plan, seed=chosen_seed, replications=reps, progress=progress)
     inputs = {"scenario_sha256": file_sha256(scenario_file)}
     if scenario.layout:
         inputs["floorplan_sha256"] = file_sha256(scenario.layout)
     data = result_to_json(result, scenario=scenario.name, inputs=inputs)
     if out is not None:
-        write_table(result.summary, out / "summary", fmt.value)
-        write_table(result.per_replication, out / "per_replication", fmt.value)
-        write_table(result.queue, out / "queue_timeline", fmt.value)
+        tables = {
+            "summary": result.summary,
+            "per_replication": result.per_replication,
+            "queue_timeline": result.queue,
+        }
         if len(result.zones_per_replication):
-            write_table(result.zones_summary, out / "zones_summary", fmt.value)
-            write_table(result.occupancy, out / "zone_occupancy", fmt.value)
+            tables |= {"zones_summary": result.zones_summary, "zone_occupancy": result.occupancy}
         if records:
-            visitors, steps = _day_records(plan, chosen_seed, reps)
-            write_table(visitors, out / "visitors", fmt.value)
-            write_table(steps, out / "steps", fmt.value)
+            tables |= _day_records(plan, chosen_seed, reps)
+        for name, table in tables.items():
+            write_table(table, out / name, fmt.value)
         write_json(data, out / "run.json")
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False))
@@ -163,11 +178,9 @@ def compare(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Paired comparison of scenarios against the first under common random numbers."""
-    from simulator import __version__
     from simulator.compare import comparison_table, paired_differences, run_paired
     from simulator.executors import make_executor
     from simulator.inputs import plan_for
-    from simulator.output import file_sha256
     from simulator.scenario import load_scenario
 
     if len(scenario_files) < 2:
@@ -178,41 +191,18 @@ def compare(
     plans = [plan_for(s, source=str(f)) for s, f in zip(scenarios, scenario_files, strict=True)]
     reps = replications if replications is not None else max(2, scenarios[0].run.replications)
     chosen_seed = seed if seed is not None else scenarios[0].run.seed
-    bar = _progress_bar(reps * len(plans), quiet=as_json, label="simulating")
-    with make_executor("local", jobs=jobs) as executor:
+    with (
+        _progress_bar("simulating", unit="rep", quiet=as_json) as progress,
+        make_executor("local", jobs=jobs) as executor,
+    ):
         results = run_paired(
-            plans,
-            seed=chosen_seed,
-            replications=reps,
-            executor=executor,
-            progress=(lambda done, total: bar.update(1)) if bar is not None else None,
+            plans, seed=chosen_seed, replications=reps, executor=executor, progress=progress
         )
-    if bar is not None:
-        bar.close()
     base = results[0]
     tables = [paired_differences(base, other) for other in results[1:]]
     if as_json:
-        records = [
-            {
-                "file": str(f),
-                "scenario": s.name,
-                "scenario_sha256": file_sha256(f),
-            }
-            for f, s in zip(scenario_files, scenarios, strict=True)
-        ]
-        data = {
-            "version": __version__,
-            "seed": chosen_seed,
-            "replications": reps,
-            "a": records[0],
-            "comparisons": [
-                {
-                    "b": record,
-                    "rows": json.loads(table.to_json(orient="records", double_precision=10)),
-                }
-                for record, table in zip(records[1:], tables, strict=True)
-            ],
-        }
+        names = [s.name for s in scenarios]
+        data = _comparison_json(scenario_files, names, tables, seed=chosen_seed, replications=reps)
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
     for f, table in zip(scenario_files[1:], tables, strict=True):
@@ -224,6 +214,37 @@ def compare(
         )
         typer.echo("")
     typer.echo("B - A with its 95% confidence interval; verdicts know whether lower is better")
+
+
+def _comparison_json(
+    files: list[Path],
+    names: list[str],
+    tables: list[pd.DataFrame],
+    *,
+    seed: int,
+    replications: int,
+) -> dict[str, Any]:
+    """The ``compare --json`` object: the inputs (with their SHA-256) and every B - A table."""
+    from simulator import __version__
+    from simulator.output import file_sha256
+
+    records = [
+        {"file": str(f), "scenario": name, "scenario_sha256": file_sha256(f)}
+        for f, name in zip(files, names, strict=True)
+    ]
+    return {
+        "version": __version__,
+        "seed": seed,
+        "replications": replications,
+        "a": records[0],
+        "comparisons": [
+            {
+                "b": record,
+                "rows": json.loads(table.to_json(orient="records", double_precision=10)),
+            }
+            for record, table in zip(records[1:], tables, strict=True)
+        ],
+    }
 
 
 @app.command("sweep")
@@ -250,27 +271,23 @@ def sweep(
     ] = 200,
 ) -> None:
     """Run every variant of a sweep file in parallel; finished runs are kept and reused."""
-    import os
-
     from simulator.executors import make_executor
-    from simulator.sweep import PRECISION_KPI, load_sweep, run_sweep
+    from simulator.sweep import load_sweep, run_sweep
+    from simulator.sweep.outputs import overall_lines, unmet_precision
 
+    if scheduler is not None and executor_kind is not ExecutorChoice.dask:
+        raise SimulatorError("--scheduler is only used with --executor dask")
+    if executor_kind is ExecutorChoice.dask and not scheduler:
+        raise SimulatorError("--executor dask needs --scheduler ADDRESS, e.g. tcp://127.0.0.1:8786")
+    if precision is not None and not precision > 0:
+        raise SimulatorError(f"--precision must be a positive number of minutes, got {precision}")
     spec = load_sweep(sweep_file)
     target = out if out is not None else Path("sweep-results") / sweep_file.stem
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    bar = None
-    if sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(total=0, desc="sweep", unit="run", file=sys.stderr, leave=False)
-
-    def progress(done: int, total: int) -> None:
-        if bar is not None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-    with make_executor(executor_kind.value, jobs=workers, scheduler=scheduler) as executor:
+    with (
+        _progress_bar("sweep", unit="run") as progress,
+        make_executor(executor_kind.value, jobs=workers, scheduler=scheduler) as executor,
+    ):
         result = run_sweep(
             spec,
             out=target,
@@ -279,8 +296,6 @@ def sweep(
             max_replications=max_replications,
             progress=progress,
         )
-    if bar is not None:
-        bar.close()
     counts = sorted(set(result.replications.values()))
     reps = str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
     typer.echo(
@@ -288,23 +303,12 @@ def sweep(
         f"seed {spec.seed}: {result.ran} runs simulated, {result.reused} reused from "
         f"{target / 'runs'}"
     )
-    overall = result.summary[result.summary["agency"] == "overall"]
-    columns = list(result.summary.columns)
-    param_columns = columns[1 : columns.index("agency")]
-    lines = []
-    for _, row in overall.head(40).iterrows():
-        variant = str(row["variant"])
-        params = ", ".join(f"{p}={row[p]}" for p in param_columns)
-        lines.append(
-            f"  {variant}  p90 {row[PRECISION_KPI]:6.1f} ± {row[PRECISION_KPI + '_ci']:4.1f} min"
-            f"  ({int(row['replications'])} reps)  {params}"
-        )
     typer.echo("overall p90 wait per variant (95% CI):")
-    typer.echo("\n".join(lines))
-    if len(overall) > 40:
-        typer.echo(f"  ... {len(overall) - 40} more in {target / 'summary.csv'}")
+    typer.echo("\n".join(overall_lines(result.summary, limit=40)))
+    if len(result.replications) > 40:
+        typer.echo(f"  ... {len(result.replications) - 40} more in {target / 'summary.csv'}")
     if precision is not None:
-        short = [v for v, h in result.half_widths.items() if not h < precision]
+        short = unmet_precision(result.half_widths, precision)
         typer.echo(
             f"precision: half-width < {precision:g} min reached by "
             f"{len(result.half_widths) - len(short)} of {len(result.half_widths)} variants"
@@ -356,7 +360,7 @@ def optimize(
     typer.echo(result.to_text())
 
 
-def _day_records(plan: Plan, seed: int, replications: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _day_records(plan: Plan, seed: int, replications: int) -> dict[str, pd.DataFrame]:
     """Every visitor and every step of every replication (re-simulated: the same streams give
     the same days, so this matches the KPIs exactly)."""
     import pandas as pd
@@ -364,107 +368,129 @@ def _day_records(plan: Plan, seed: int, replications: int) -> tuple[pd.DataFrame
     from simulator.engine import simulate_day
 
     days = [simulate_day(plan, seed=seed, replication=r) for r in range(replications)]
-    return (
-        pd.concat([d.visitors_frame() for d in days], ignore_index=True),
-        pd.concat([d.steps_frame() for d in days], ignore_index=True),
+    return {
+        "visitors": pd.concat([d.visitors_frame() for d in days], ignore_index=True),
+        "steps": pd.concat([d.steps_frame() for d in days], ignore_index=True),
+    }
+
+
+@floorplan_app.command("check")
+def floorplan_check(
+    plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check a floor-plan drawing against the drawing standard."""
+    from simulator.floorplan.commands import check_command
+
+    raise typer.Exit(check_command(plan, as_json))
+
+
+@floorplan_app.command("route")
+def floorplan_route(
+    plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+    to: Annotated[str, typer.Option("--to", help="Counter slot to walk to.")],
+    frm: Annotated[
+        str, typer.Option("--from", help="entrance, kiosk, info or a counter slot.")
+    ] = "entrance",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
+) -> None:
+    """Shortest walking route inside the walkable area."""
+    from simulator.floorplan.commands import route_command
+
+    raise typer.Exit(route_command(plan, to, frm, as_json))
+
+
+class ShowMetric(StrEnum):
+    """What ``floorplan show --scenario`` colours the counters by."""
+
+    p90 = "p90"
+    utilisation = "utilisation"
+
+
+@floorplan_app.command("show")
+def floorplan_show(
+    plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+    out: Annotated[Path, typer.Option("--out", help="Picture to write (PNG, SVG or PDF).")],
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Place its agencies and colour counters by results."),
+    ] = None,
+    metric: Annotated[
+        str, typer.Option(help="Result to colour by: p90 (wait, minutes) or utilisation.")
+    ] = "p90",
+    route_to: Annotated[
+        str | None, typer.Option("--route-to", help="Also draw the route to this slot.")
+    ] = None,
+    route_from: Annotated[
+        str, typer.Option("--route-from", help="Start of the route: entrance, kiosk, info.")
+    ] = "entrance",
+) -> None:
+    """Draw the floor plan, optionally with a scenario's results and a walking route."""
+    if scenario is None and route_to is None:
+        from simulator.floorplan.commands import show_command
+
+        raise typer.Exit(show_command(plan, out))
+    if metric not in ShowMetric.__members__:
+        raise SimulatorError(
+            f"--metric {metric!r}: expected one of {', '.join(ShowMetric.__members__)}"
+        )
+    _show_with_results(plan, out, scenario, ShowMetric(metric), route_to, route_from)
+
+
+def _counter_values(
+    floor: FloorPlan, name: str, scenario_path: Path, metric: ShowMetric
+) -> tuple[PlanSite, dict[str, float]]:
+    """The scenario compiled onto ``floor`` and, per counter slot, its agency's simulated
+    ``metric`` (mean over the scenario's replications)."""
+    from simulator.experiment import run_experiment
+    from simulator.floorplan.site import compile_site
+    from simulator.plan import compile_plan
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(scenario_path)
+    site = compile_site(
+        floor,
+        counters={a.id: a.counters for a in scenario.agencies},
+        slots={a.id: a.slots for a in scenario.agencies if a.slots} or None,
+        name=name,
     )
-
-
-def _register_floorplan_commands() -> None:
-    try:
-        from simulator.floorplan import commands
-    except ImportError:  # pragma: no cover - the floor-plan package is optional while built
-        return
-
-    @floorplan_app.command("check")
-    def floorplan_check(
-        plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    ) -> None:
-        """Check a floor-plan drawing against the drawing standard."""
-        raise typer.Exit(commands.check_command(plan, as_json))
-
-    @floorplan_app.command("route")
-    def floorplan_route(
-        plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
-        to: Annotated[str, typer.Option("--to", help="Counter slot to walk to.")],
-        frm: Annotated[
-            str, typer.Option("--from", help="entrance, kiosk, info or a counter slot.")
-        ] = "entrance",
-        as_json: Annotated[bool, typer.Option("--json", help="Print the route as JSON.")] = False,
-    ) -> None:
-        """Shortest walking route inside the walkable area."""
-        raise typer.Exit(commands.route_command(plan, to, frm, as_json))
-
-    @floorplan_app.command("show")
-    def floorplan_show(
-        plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
-        out: Annotated[Path, typer.Option("--out", help="Picture to write (PNG, SVG or PDF).")],
-        scenario: Annotated[
-            Path | None,
-            typer.Option("--scenario", help="Place its agencies and colour counters by results."),
-        ] = None,
-        metric: Annotated[
-            str, typer.Option(help="Result to colour by: p90 (wait, minutes) or utilisation.")
-        ] = "p90",
-        route_to: Annotated[
-            str | None, typer.Option("--route-to", help="Also draw the route to this slot.")
-        ] = None,
-        route_from: Annotated[
-            str, typer.Option("--route-from", help="Start of the route: entrance, kiosk, info.")
-        ] = "entrance",
-    ) -> None:
-        """Draw the floor plan, optionally with a scenario's results and a walking route."""
-        if scenario is None and route_to is None:
-            raise typer.Exit(commands.show_command(plan, out))
-        raise typer.Exit(_show_with_results(plan, out, scenario, metric, route_to, route_from))
+    result = run_experiment(
+        compile_plan(scenario, site=site),
+        seed=scenario.run.seed,
+        replications=scenario.run.replications,
+    )
+    column = "wait_p90_min" if metric is ShowMetric.p90 else "utilisation"
+    by_agency = result.summary.set_index("agency")[column]
+    values = {
+        slot: float(by_agency[agency])
+        for agency, slots in site.agency_slots.items()
+        for slot in slots
+        if agency in by_agency.index
+    }
+    return site, values
 
 
 def _show_with_results(
     plan_path: Path,
     out: Path,
     scenario_path: Path | None,
-    metric: str,
+    metric: ShowMetric,
     route_to: str | None,
     route_from: str,
-) -> int:
-    """Draw ``plan_path`` with counters coloured by a scenario's simulated results."""
+) -> None:
+    """Draw ``plan_path`` with counters coloured by a scenario's simulated results and/or the
+    walking route to ``route_to``."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from simulator.experiment import run_experiment
-    from simulator.floorplan import compile_site, draw_plan, find_route, load_floorplan
-    from simulator.plan import compile_plan
-    from simulator.scenario import load_scenario
+    from simulator.floorplan.commands import find_route
+    from simulator.floorplan.draw import draw_plan
+    from simulator.floorplan.load import load_floorplan
 
-    columns = {"p90": ("wait_p90_min", "p90 wait (min)"), "utilisation": ("utilisation", "")}
-    if metric not in columns:
-        raise SimulatorError(f"--metric {metric!r}: expected one of {', '.join(columns)}")
     floor = load_floorplan(plan_path)
-    site = None
-    values: dict[str, float] | None = None
-    column, label = columns[metric]
+    site, values = None, None
     if scenario_path is not None:
-        scenario = load_scenario(scenario_path)
-        site = compile_site(
-            floor,
-            counters={a.id: a.counters for a in scenario.agencies},
-            slots={a.id: a.slots for a in scenario.agencies if a.slots} or None,
-            name=plan_path.stem,
-        )
-        result = run_experiment(
-            compile_plan(scenario, site=site),
-            seed=scenario.run.seed,
-            replications=scenario.run.replications,
-        )
-        by_agency = result.summary.set_index("agency")[column]
-        values = {
-            slot: float(by_agency[agency])
-            for agency, slots in site.agency_slots.items()
-            for slot in slots
-            if agency in by_agency.index
-        }
-        label = label or "utilisation"
+        site, values = _counter_values(floor, plan_path.stem, scenario_path, metric)
     route = None
     if route_to is not None:
         distance, route = find_route(floor, route_to, route_from)
@@ -476,7 +502,7 @@ def _show_with_results(
         site=site,
         route=route,
         counter_values=values,
-        value_label=label,
+        value_label="p90 wait (min)" if metric is ShowMetric.p90 else "utilisation",
         title=floor.name,
     )
     try:
@@ -484,10 +510,6 @@ def _show_with_results(
     except (OSError, ValueError) as exc:
         raise SimulatorError(f"cannot write picture {out}: {exc}") from None
     typer.echo(f"wrote {out}")
-    return 0
-
-
-_register_floorplan_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

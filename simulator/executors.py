@@ -63,6 +63,7 @@ class InlineExecutor(Executor):
     """Runs everything in this process, in order (``--jobs 1``): no start-up cost at all."""
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Yield ``(index, fn(item))`` pairs in order, computed here."""
         for index, item in enumerate(items):
             yield index, fn(item)
 
@@ -88,7 +89,7 @@ class LocalExecutor(Executor):
 
     def __init__(self, *, jobs: int) -> None:
         if jobs < 1:
-            raise SimulatorError(f"--jobs must be at least 1, got {jobs}")
+            raise SimulatorError(f"a local executor needs at least 1 worker process, got {jobs}")
         self.workers = jobs
         self._pool: ProcessPoolExecutor | None = None
 
@@ -100,6 +101,7 @@ class LocalExecutor(Executor):
         return self._pool
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Yield ``(index, fn(item))`` pairs as tasks finish."""
         pool = self._get_pool()
         source = enumerate(items)
         pending: dict[Future[R], int] = {}
@@ -117,19 +119,20 @@ class LocalExecutor(Executor):
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=pending.__getitem__):
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        raise SimulatorError(
-                            "a worker process stopped unexpectedly (killed, or out of memory); "
-                            "rerun the command (a sweep resumes where it stopped)"
-                        ) from None
+                    result = future.result()
                     yield pending.pop(future), result
+        except BrokenProcessPool:
+            # seen by the future of the task that died, or by the next submit to the pool
+            raise SimulatorError(
+                "a worker process stopped unexpectedly (killed, or out of memory); "
+                "rerun the command (a sweep resumes where it stopped)"
+            ) from None
         finally:
             for future in pending:
                 future.cancel()
 
     def close(self) -> None:
+        """Stop the workers (idempotent)."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -179,6 +182,7 @@ class DaskExecutor(Executor):
         self._batch = 0
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
+        """Yield ``(index, fn(item))`` pairs as tasks finish."""
         from distributed import as_completed
 
         self._batch += 1
@@ -213,21 +217,25 @@ class DaskExecutor(Executor):
             self._client.cancel([f for f in live.values()])
 
     def close(self) -> None:
+        """Disconnect from the cluster (its workers keep running)."""
         self._client.close()
 
 
 def make_executor(
     kind: ExecutorKind = "local", *, jobs: int = 1, scheduler: str | None = None
 ) -> Executor:
-    """The executor for the CLI options ``--executor``, ``--jobs`` and ``--scheduler``."""
+    """The executor of ``kind``: ``local`` with ``jobs`` processes (this process for one), or
+    ``dask`` on the cluster whose scheduler is at ``scheduler``."""
     if kind == "local":
         if scheduler is not None:
-            raise SimulatorError("--scheduler is only used with --executor dask")
+            raise SimulatorError(
+                f"a scheduler address ({scheduler}) is only used with the dask executor"
+            )
         return InlineExecutor() if jobs == 1 else LocalExecutor(jobs=jobs)
     if kind == "dask":
         if not scheduler:
             raise SimulatorError(
-                "--executor dask needs --scheduler ADDRESS, e.g. tcp://127.0.0.1:8786"
+                "the dask executor needs a scheduler address, e.g. tcp://127.0.0.1:8786"
             )
         return DaskExecutor(address=scheduler)
     raise SimulatorError(f"unknown executor {kind!r}; expected local or dask")

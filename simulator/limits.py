@@ -1,11 +1,11 @@
 """Every size limit of the simulator in one place, for the docs, the app and the tests.
 
 The numbers live next to the code that enforces them (:mod:`simulator.scenario`,
-:mod:`simulator.sweep`, :mod:`simulator.floorplan.limits`, :mod:`simulator.floorplan.assemble`);
-this module only
-re-exports them and lists them in :data:`LIMITS`, which ``docs/limits.md`` mirrors (a test
-keeps the two in step). Each limit is far above what a real service hall needs and far below
-what would let one file or upload occupy the machine.
+:mod:`simulator.yaml_input`, :mod:`simulator.sweep.spec`, :mod:`simulator.floorplan.limits`,
+:mod:`simulator.floorplan.assemble`); this module only re-exports them and lists them in
+:data:`LIMITS`, which ``docs/limits.md`` mirrors (a test keeps the two in step). Each limit
+is far above what a real service hall needs and far below what would let one file or upload
+occupy the machine.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from simulator.scenario import (
     MAX_COUNTERS_PER_AGENCY,
     MAX_REPLICATIONS,
     MAX_RUN_VISITORS,
-    MAX_SCENARIO_BYTES,
     MAX_VISITORS_PER_DAY,
-    MAX_YAML_NODES,
     check_run_size,
 )
-from simulator.sweep import MAX_VARIANTS
+from simulator.sweep.spec import MAX_VARIANTS
+from simulator.yaml_input import MAX_SCENARIO_BYTES, MAX_YAML_NODES
 
 __all__ = [
     "LAYOUT_SUFFIXES",

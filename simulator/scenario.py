@@ -30,6 +30,12 @@ from pydantic import (
 
 from simulator.distributions import DistributionSpec, Exponential, Mixture, MixtureComponent
 from simulator.errors import ScenarioError
+from simulator.yaml_input import (
+    MAX_SCENARIO_BYTES,
+    explain_validation_error,
+    read_yaml_file,
+)
+from simulator.yaml_input import FieldProblem as _FieldProblem
 
 __all__ = [
     "LAYOUT_SUFFIXES",
@@ -58,16 +64,13 @@ __all__ = [
     "Walking",
     "WalkingGroup",
     "check_run_size",
-    "explain_validation_error",
     "format_clock",
     "load_scenario",
     "parse_scenario",
-    "read_yaml_file",
     "scenario_to_data",
     "scenario_to_yaml",
 ]
 
-MAX_SCENARIO_BYTES = 1_000_000
 MAX_VISITORS_PER_DAY = 20_000
 MAX_AGENCIES = 60
 MAX_COUNTERS_PER_AGENCY = 50
@@ -76,7 +79,6 @@ MAX_RUN_VISITORS = 5_000_000
 """Most visitors one run may simulate (the day's visitors x replications): about two minutes
 of one core at the engine's 40,000 visitors a second, so no file or upload can occupy a
 machine for hours."""
-MAX_YAML_NODES = 200_000
 LAYOUT_SUFFIXES = (".dxf", ".geojson", ".json")
 """A scenario's ``layout`` must end in one of these (so a path to any other file is refused)."""
 
@@ -84,29 +86,6 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
-_DISTRIBUTION_KINDS = (
-    "exponential",
-    "lognormal",
-    "gamma",
-    "triangular",
-    "uniform",
-    "fixed",
-    "empirical",
-    "mixture",
-)
-_DISTRIBUTION_FIELDS = {"service", "patience", "time"}
-
-
-class _FieldProblem(ValueError):
-    """A cross-field problem located at a sub-field (e.g. ``("transfers", 0, "to")``).
-
-    Raised inside model validators so the error message names the exact field, not just the
-    model that checked it.
-    """
-
-    def __init__(self, loc: tuple[int | str, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
 
 
 def _parse_clock(value: Any) -> float:
@@ -716,175 +695,6 @@ def check_run_size(scenario: Scenario, replications: int) -> None:
         raise ScenarioError(_run_too_long(scenario, replications), field="replications")
 
 
-class _ScenarioYamlLoader(yaml.SafeLoader):
-    """Safe YAML loader that keeps ``12:00`` a string (YAML 1.1 reads it as base-60 720) and
-    rejects a key written twice in one mapping (plain PyYAML silently keeps the last one)."""
-
-    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            first_line: dict[tuple[str, str], int] = {}
-            for key_node, _ in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
-                    continue
-                key = (key_node.tag, key_node.value)
-                if key in first_line:
-                    raise yaml.constructor.ConstructorError(
-                        None,
-                        None,
-                        f"key {key_node.value!r} appears twice in one mapping "
-                        f"(first on line {first_line[key]})",
-                        key_node.start_mark,
-                    )
-                first_line[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        """As PyYAML's, but a value its constructors cannot convert (a 5000-digit integer, the
-        date 2024-13-45) becomes a YAML error at that value's line, not a bare ValueError."""
-        try:
-            return super().construct_object(node, deep=deep)
-        except (ValueError, OverflowError) as exc:
-            text = node.value if isinstance(node, yaml.ScalarNode) else node.tag
-            shown = text if len(text) <= 40 else text[:37] + "..."
-            reason = str(exc).split(";")[0]
-            raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read the value {shown!r} ({reason})", node.start_mark
-            ) from None
-
-
-_ScenarioYamlLoader.yaml_implicit_resolvers = {
-    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
-    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_ScenarioYamlLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(
-        r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"
-    ),
-    list("-+0123456789"),
-)
-
-
-def _count_nodes(node: yaml.Node, limit: int) -> int:
-    """Nodes of a YAML tree with aliases expanded, stopping once past ``limit``."""
-    count = 0
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        count += 1
-        if count > limit:
-            return count
-        if isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                stack.extend((key, value))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return count
-
-
-def _read_yaml(text: str, source: str) -> Any:
-    try:
-        loader = _ScenarioYamlLoader(text)
-        try:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            if _count_nodes(node, MAX_YAML_NODES) > MAX_YAML_NODES:
-                raise ScenarioError(
-                    f"the YAML expands to more than {MAX_YAML_NODES:,} values "
-                    "(too many anchors/aliases or entries); a scenario is far smaller",
-                    file=source,
-                )
-            return loader.construct_document(node)
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown place"
-        context = f" ({exc.context})" if exc.context else ""
-        raise ScenarioError(
-            f"not valid YAML at {where}: {exc.problem}{context}", file=source
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"not valid YAML: {exc}", file=source) from None
-    except RecursionError:
-        raise ScenarioError("the YAML is nested too deeply", file=source) from None
-
-
-def _field_path(loc: tuple[int | str, ...], data: Any) -> str:
-    parts: list[str] = []
-    node = data
-    for item in loc:
-        if isinstance(item, int):
-            label = f"[{item}]"
-            try:
-                agency_id = node[item].get("id") if isinstance(node[item], dict) else None
-            except (IndexError, KeyError, TypeError, AttributeError):
-                agency_id = None
-            if agency_id and isinstance(agency_id, str):
-                label = f"[{item}] ({agency_id})"
-            parts.append(label)
-        elif item in _DISTRIBUTION_KINDS or str(item).startswith("function-"):
-            continue
-        else:
-            parts.append(("." if parts else "") + str(item))
-        try:
-            node = node[item]
-        except (IndexError, KeyError, TypeError):
-            node = None
-    return "".join(parts) or "(top level)"
-
-
-def _short(value: Any) -> str:
-    try:
-        text = repr(value)
-    except ValueError:  # an integer longer than Python converts to text (4300 digits)
-        return "a number too long to print"
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def explain_validation_error(
-    error: ValidationError,
-    data: Any,
-    source: str,
-    *,
-    unknown_key_hint: str = "check its spelling against docs/scenarios.md",
-) -> ScenarioError:
-    """One :class:`ScenarioError` line for a pydantic error: file, field, value, expectation."""
-    problems = error.errors(include_url=False)
-    first = problems[0]
-    loc = tuple(first["loc"])
-    context = first.get("ctx") or {}
-    if isinstance(context.get("error"), _FieldProblem):
-        loc += context["error"].loc
-    field = _field_path(loc, data)
-    message = str(first["msg"]).removeprefix("Value error, ")
-    kind = first["type"]
-    kinds = ", ".join(_DISTRIBUTION_KINDS)
-    is_distribution = bool(loc) and loc[-1] in _DISTRIBUTION_FIELDS
-    if kind == "extra_forbidden":
-        message = f"unknown key; {unknown_key_hint}"
-    elif kind == "missing":
-        message = "required but missing"
-    elif kind == "union_tag_invalid":
-        message = f"unknown distribution kind {context.get('tag')!r}; expected one of {kinds}"
-    elif kind == "union_tag_not_found":
-        message = f"a distribution needs 'kind:', one of {kinds}"
-    elif kind in {"model_attributes_type", "model_type", "dict_type"}:
-        expected = (
-            "a distribution mapping such as {kind: lognormal, median_min: 7, cv: 0.6}"
-            if is_distribution
-            else "a mapping of fields (key: value lines)"
-        )
-        message = f"got {_short(first.get('input'))}: expected {expected}"
-    elif "input" in first and kind not in {"value_error", "assertion_error"}:
-        message = f"got {_short(first['input'])}: {message}"
-    more = len(problems) - 1
-    if more:
-        message += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return ScenarioError(message, file=source, field=field)
-
-
 def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
     """Validate already-parsed data (a mapping) as a scenario."""
     if data is None:
@@ -900,41 +710,6 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
         raise explain_validation_error(exc, data, source) from None
     except RecursionError:
         raise ScenarioError("the scenario is nested too deeply", file=source) from None
-
-
-def read_yaml_file(path: str | Path, *, kind: str = "scenario") -> tuple[Any, bytes]:
-    """Safely read a small YAML file: its parsed data and its raw bytes (for hashing).
-
-    Refuses folders, missing files, files over :data:`MAX_SCENARIO_BYTES`, text that is not
-    UTF-8, binary data and YAML that expands past :data:`MAX_YAML_NODES` values.
-    """
-    path = Path(path)
-    source = str(path)
-    if path.is_dir():
-        raise ScenarioError(f"is a folder; expected a {kind} YAML file", file=source)
-    if not path.is_file():
-        raise ScenarioError("no such file", file=source)
-    size = path.stat().st_size
-    if size > MAX_SCENARIO_BYTES:
-        raise ScenarioError(
-            f"file is {size:,} bytes; a {kind} may be at most {MAX_SCENARIO_BYTES:,} bytes",
-            file=source,
-        )
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ScenarioError("the file is UTF-16 text; save it as UTF-8", file=source)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ScenarioError(
-            f"not UTF-8 text: byte 0x{raw[exc.start]:02x} on line {line} (offset {exc.start}); "
-            "save the file as UTF-8",
-            file=source,
-        ) from None
-    if "\x00" in text:
-        raise ScenarioError(f"binary data (NUL bytes) is not a YAML {kind}", file=source)
-    return _read_yaml(text, source), raw
 
 
 def load_scenario(path: str | Path) -> Scenario:

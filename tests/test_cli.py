@@ -285,6 +285,7 @@ def _process(*argv: str | Path, program: list[str] | None = None) -> subprocess.
     )
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_and_prints_json() -> None:
     done = _process("run", MINIMAL, "--replications", "2", "--json")
     assert done.returncode == 0, done.stderr
@@ -293,6 +294,7 @@ def test_python_dash_m_runs_and_prints_json() -> None:
     assert done.stderr == ""
 
 
+@pytest.mark.slow
 def test_python_dash_m_reports_a_broken_file_without_traceback() -> None:
     done = _process("run", DATA / "bad-syntax.yaml")
     assert done.returncode == 2
@@ -303,6 +305,7 @@ def test_python_dash_m_reports_a_broken_file_without_traceback() -> None:
     assert "line 6, column 1" in lines[0]
 
 
+@pytest.mark.slow
 def test_installed_mpp_sim_script() -> None:
     script = Path(sys.executable).parent / "mpp-sim"
     if not script.exists():

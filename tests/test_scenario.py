@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from simulator import distributions as distributions_module
 from simulator import scenario as scenario_module
+from simulator import yaml_input
 from simulator.distributions import Exponential, LogNormal, Mixture
 from simulator.errors import ScenarioError
 from simulator.plan import compile_plan
@@ -440,7 +441,7 @@ def test_alias_bomb_is_refused_before_it_is_expanded(
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("the alias bomb reached construction")
 
-    monkeypatch.setattr(scenario_module._ScenarioYamlLoader, "construct_document", never)
+    monkeypatch.setattr(yaml_input.SafeYamlLoader, "construct_document", never)
     path = tmp_path / "bomb.yaml"
     path.write_bytes((DATA / "alias-bomb.yaml").read_bytes())
     tracemalloc.start()

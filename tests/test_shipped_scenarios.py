@@ -46,6 +46,7 @@ def test_the_four_day_types_are_shipped() -> None:
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+@pytest.mark.slow
 def test_shipped_scenario_runs_with_sensible_results(path: Path) -> None:
     scenario = load_scenario(path)
     data = _run_json(path)

@@ -108,6 +108,7 @@ def _assert_inside(estimates: dict[str, Estimate], analytic: dict[str, float]) -
 
 
 @pytest.mark.parametrize("seed", [2, 3, 4])
+@pytest.mark.slow
 def test_mm1_mean_wait_through_run_experiment(seed: int) -> None:
     """M/M/1 at 80% load, through the public experiment API: Wq = rho / (mu - lambda) = 4 min."""
     plan = stationary_plan(
@@ -126,6 +127,7 @@ def test_mm1_mean_wait_through_run_experiment(seed: int) -> None:
     assert row["abandoned"] == 0
 
 
+@pytest.mark.slow
 def test_mmc_heavy_traffic_matches_erlang_c() -> None:
     """M/M/10 at 90% load: mean wait, P(wait), P(W <= 5 min) and utilisation (Erlang C)."""
     rate, servers, mean = 1.8, 10, 5.0
@@ -155,6 +157,7 @@ def test_mmc_heavy_traffic_matches_erlang_c() -> None:
         assert not estimates["mean_wait"].contains(wrong)
 
 
+@pytest.mark.slow
 def test_impatient_visitors_match_erlang_a() -> None:
     """M/M/5+M at 96% offered load, mean patience 10 min: abandonment and waits (Erlang A)."""
     rate, servers, mean, patience = 1.2, 5, 4.0, 10.0
@@ -185,6 +188,7 @@ def test_impatient_visitors_match_erlang_a() -> None:
     )
 
 
+@pytest.mark.slow
 def test_priority_classes_match_cobham() -> None:
     """M/M/3 at 83% load with 30% priority visitors: mean wait per class (Cobham)."""
     rate, servers, mean, share = 1.0, 3, 2.5, 0.3
@@ -224,6 +228,7 @@ def test_md1_matches_pollaczek_khinchine(seed: int) -> None:
     _assert_inside(estimates, {"mean_wait": analytic, "utilisation": 0.8})
 
 
+@pytest.mark.slow
 def test_lognormal_service_matches_pollaczek_khinchine() -> None:
     """M/G/1 with log-normal service (mean 1 min, cv 1.5) at 60% load (Pollaczek-Khinchine)."""
     service: Distribution = LogNormal(mean_min=1.0, cv=1.5)
@@ -243,6 +248,7 @@ def test_lognormal_service_matches_pollaczek_khinchine() -> None:
     _assert_inside(estimates, {"mean_wait": analytic, "utilisation": 0.6})
 
 
+@pytest.mark.slow
 def test_two_agencies_in_one_day_are_two_independent_queues() -> None:
     """An M/M/2 agency next to an M/M/1 agency: each matches its own Erlang C mean wait."""
     plan = stationary_plan(

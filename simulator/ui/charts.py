@@ -96,7 +96,7 @@ def waits_figure(result: ExperimentResult, *, tr: Translator, target_min: float)
         top = max(float(np.percentile(waits, 99.5)), target_min * 1.5, 5.0)
         bins = np.arange(0.0, top + 2.5, 2.5)
         weights = np.full(waits.size, 100.0 / waits.size)
-        ax.hist(np.clip(waits, 0, bins[-1]), bins=bins, weights=weights, color="#7fa7c9")
+        ax.hist(np.clip(waits, 0, bins[-1]), bins=bins.tolist(), weights=weights, color="#7fa7c9")
     ax.axvline(
         target_min, color=_TARGET_COLOUR, linewidth=2, label=tr("target_line", minutes=target_min)
     )

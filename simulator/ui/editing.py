@@ -3,10 +3,11 @@
 The base scenario (a shipped file or an upload) lists the candidate agencies. The editor shows
 them in one table (joins?, counters, share of visitors, service-time median) next to the day,
 volume, opening hours, layout, replications and seed. :func:`build_scenario` applies the edits to
-``base.model_dump(by_alias=True)`` and validates the result with
-:func:`simulator.scenario.parse_scenario`, so an edit is checked by exactly the rules that check
-a scenario file. Mistakes a planner makes often (shares not adding up, hours out of order, no
-agency left) are caught first and raised as :class:`EditError`, whose ``key`` the app translates.
+the base scenario's file data (:func:`~simulator.scenario.scenario_to_data`) and validates the
+result with :func:`simulator.scenario.parse_scenario`, so an edit is checked by exactly the
+rules that check a scenario file. Mistakes a planner makes often (shares not adding up, hours
+out of order, no agency left) are caught first and raised as
+:class:`~simulator.ui.messages.TranslatedError`, whose ``key`` the app translates.
 """
 
 from __future__ import annotations
@@ -29,14 +30,13 @@ from simulator.distributions import (
     Triangular,
     Uniform,
 )
-from simulator.errors import SimulatorError
-from simulator.scenario import Scenario, format_clock, parse_scenario
+from simulator.scenario import Hours, Scenario, format_clock, parse_scenario, scenario_to_data
+from simulator.ui.messages import TranslatedError
 
 __all__ = [
     "AGENCY_COLUMNS",
     "HOUR_FIELDS",
     "KEEP_LAYOUT",
-    "EditError",
     "Edits",
     "agency_table",
     "build_scenario",
@@ -53,15 +53,6 @@ HOUR_FIELDS = ("tickets_open", "service_start", "last_ticket", "closing")
 
 _SHARE_TOLERANCE_PCT = 0.1
 _MEDIAN_SAMPLES = 20_001
-
-
-class EditError(SimulatorError):
-    """An edit the planner must correct; ``key`` and ``values`` select a translated message."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(f"{key}: {values}")
 
 
 #: ``Edits.layout`` value that keeps the base scenario's floor plan (``None`` removes it).
@@ -174,20 +165,22 @@ def _apply_agency_rows(base: Scenario, data: dict[str, Any], table: pd.DataFrame
             joined.append(agency.id)
         counters = _number(row.get("counters"))
         if counters is None or counters != int(counters) or counters < 1:
-            raise EditError("error_counters", agency=agency.id, value=row.get("counters"))
+            raise TranslatedError("error_counters", agency=agency.id, value=row.get("counters"))
         dumped["counters"] = int(counters)
         if agency.share is not None:
             any_share = True
             shown = round(agency.share * 100, 2)
             pct = _number(row.get("share_pct"))
             if pct is None or pct <= 0:
-                raise EditError("error_share_value", agency=agency.id, value=row.get("share_pct"))
+                raise TranslatedError(
+                    "error_share_value", agency=agency.id, value=row.get("share_pct")
+                )
             if abs(pct - shown) > 1e-9:
                 dumped["share"] = pct / 100.0
             total_pct += pct if abs(pct - shown) > 1e-9 else agency.share * 100
         median = _number(row.get("service_median_min"))
         if median is None or median <= 0:
-            raise EditError(
+            raise TranslatedError(
                 "error_service_value", agency=agency.id, value=row.get("service_median_min")
             )
         old = service_median(agency.service_time)
@@ -195,19 +188,33 @@ def _apply_agency_rows(base: Scenario, data: dict[str, Any], table: pd.DataFrame
             key = "service" if agency.service is not None else "services"
             dumped[key] = scale_distribution(dumped[key], median / old)
     if any_share and abs(total_pct - 100.0) > _SHARE_TOLERANCE_PCT:
-        raise EditError("error_share_sum", total=round(total_pct, 2))
+        raise TranslatedError("error_share_sum", total=round(total_pct, 2))
     if not joined:
-        raise EditError("error_no_agency")
+        raise TranslatedError("error_no_agency")
     return joined
+
+
+def _edited_hours(hours: Hours, edited: Mapping[str, time]) -> dict[str, str]:
+    """The opening hours with the editor's times, as ``HH:MM``, checked to be in order."""
+    minutes = {name: float(getattr(hours, name)) for name in HOUR_FIELDS}
+    for name in HOUR_FIELDS:
+        value = edited.get(name)
+        if value is not None:
+            minutes[name] = value.hour * 60.0 + value.minute
+    order = [minutes[name] for name in HOUR_FIELDS]
+    clock = {name: format_clock(minutes[name]) for name in HOUR_FIELDS}
+    if any(b < a for a, b in itertools.pairwise(order)) or order[-1] <= order[1]:
+        raise TranslatedError("error_hours_order", **clock)
+    return clock
 
 
 def build_scenario(base: Scenario, edits: Edits) -> Scenario:
     """The base scenario with the planner's edits, validated like a scenario file.
 
-    Raises :class:`EditError` for the common mistakes and
+    Raises :class:`~simulator.ui.messages.TranslatedError` for the common mistakes and
     :class:`~simulator.errors.ScenarioError` (English detail) for anything else invalid.
     """
-    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data = scenario_to_data(base)
     day = data["day"]
     if edits.weekday is not None:
         day["weekday"] = edits.weekday
@@ -215,26 +222,7 @@ def build_scenario(base: Scenario, edits: Edits) -> Scenario:
         day["type"] = edits.day_type
     if edits.visitors_per_day is not None:
         data["demand"]["visitors_per_day"] = float(edits.visitors_per_day)
-    hours = day["hours"]
-    for name in HOUR_FIELDS:
-        value = edits.hours.get(name)
-        if value is not None:
-            hours[name] = value.hour * 60.0 + value.minute
-    order = [hours[name] for name in HOUR_FIELDS]
-    if any(b < a for a, b in itertools.pairwise(order)) or order[-1] <= order[1]:
-        raise EditError("error_hours_order", **{n: format_clock(hours[n]) for n in HOUR_FIELDS})
-    for name in (*HOUR_FIELDS, "breaks"):
-        if name == "breaks":
-            hours[name] = [
-                {**b, "start": format_clock(b["start"]), "end": format_clock(b["end"])}
-                for b in hours[name]
-            ]
-        else:
-            hours[name] = format_clock(hours[name])
-    data["demand"]["arrival_profile"] = [
-        {**b, "start": format_clock(b["start"]), "end": format_clock(b["end"])}
-        for b in data["demand"]["arrival_profile"]
-    ]
+    day["hours"] |= _edited_hours(base.day.hours, edits.hours)
     joined: Sequence[str] = [a.id for a in base.agencies]
     if edits.agencies is not None:
         joined = _apply_agency_rows(base, data, edits.agencies)

@@ -3,7 +3,7 @@
 Uploads go through the same loaders as files on disk (:func:`~simulator.scenario.load_scenario`,
 :func:`~simulator.floorplan.load.load_floorplan`), after a size and format check of our own, so the
 app refuses exactly what the command line refuses, with a message the app can translate
-(:class:`UploadError`) or the loader's own one.
+(:class:`~simulator.ui.messages.TranslatedError`) or the loader's own one.
 """
 
 from __future__ import annotations
@@ -16,16 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.errors import FloorPlanError, ScenarioError, SimulatorError
+from simulator.errors import FloorPlanError, ScenarioError
 from simulator.experiment import ExperimentResult
 from simulator.floorplan.limits import MAX_FILE_BYTES
 from simulator.output import atomic_write_bytes
-from simulator.scenario import MAX_SCENARIO_BYTES, Scenario, load_scenario, scenario_to_yaml
+from simulator.scenario import Scenario, load_scenario, scenario_to_yaml
 from simulator.ui.layouts import LAYOUT_SUFFIXES, load_floor
+from simulator.ui.messages import TranslatedError
+from simulator.yaml_input import MAX_SCENARIO_BYTES
 
 __all__ = [
     "SCENARIO_SUFFIXES",
-    "UploadError",
     "per_replication_csv",
     "read_scenario_upload",
     "results_csv",
@@ -38,25 +39,16 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _LAYOUT_LINE = re.compile(r"(?m)^layout:(.*)$\n?")
 
 
-class UploadError(SimulatorError):
-    """An uploaded file refused before parsing; ``key``/``values`` select a translated message."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(f"{key}: {values}")
-
-
 def _check_upload(data: bytes, name: str, *, suffixes: tuple[str, ...], limit: int) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in suffixes:
-        raise UploadError("error_upload_format", name=name, expected=", ".join(suffixes))
+        raise TranslatedError("error_upload_format", name=name, expected=", ".join(suffixes))
     if len(data) > limit:
-        raise UploadError(
+        raise TranslatedError(
             "error_upload_too_big", name=name, size_kb=len(data) // 1024, limit_kb=limit // 1024
         )
     if not data:
-        raise UploadError("error_upload_empty", name=name)
+        raise TranslatedError("error_upload_empty", name=name)
     return suffix
 
 
@@ -109,7 +101,7 @@ def _load_upload(path: Path, name: str) -> Scenario:
 def store_layout_upload(data: bytes, name: str, *, folder: Path) -> Path:
     """Save an uploaded floor plan under a name made from its content, and load it once.
 
-    Raises :class:`UploadError` for a wrong file type or size and
+    Raises :class:`~simulator.ui.messages.TranslatedError` for a wrong file type or size and
     :class:`~simulator.errors.FloorPlanError` for a drawing that cannot be read at all.
     """
     suffix = _check_upload(data, name, suffixes=LAYOUT_SUFFIXES, limit=MAX_FILE_BYTES)

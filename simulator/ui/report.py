@@ -16,7 +16,7 @@ import pandas as pd
 from simulator import __version__
 from simulator.ui.i18n import Translator, day_type_label
 from simulator.ui.variants import (
-    Variant,
+    SavedVariant,
     differences,
     display_names,
     pairable,
@@ -53,7 +53,7 @@ def _image(title: str, png: bytes) -> str:
 
 
 def comparison_report(
-    variants: Sequence[Variant],
+    variants: Sequence[SavedVariant],
     *,
     tr: Translator,
     figures: Sequence[tuple[str, bytes]],

@@ -16,17 +16,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from simulator.compare import VERDICT_A, VERDICT_B, paired_differences
-from simulator.errors import SimulatorError
 from simulator.experiment import ExperimentResult
 from simulator.metrics import OVERALL
 from simulator.scenario import Scenario
 from simulator.ui.i18n import Translator
+from simulator.ui.messages import TranslatedError
 
 __all__ = [
     "COMPARED_KPIS",
     "MAX_VARIANTS",
-    "Variant",
-    "VariantError",
+    "SavedVariant",
     "add_variant",
     "differences",
     "display_names",
@@ -51,17 +50,8 @@ COMPARED_KPIS: dict[str, tuple[float, str, str, str]] = {
 }
 
 
-class VariantError(SimulatorError):
-    """A variant cannot be kept; ``key`` selects a translated message."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        self.key = key
-        self.values = values
-        super().__init__(f"{key}: {values}")
-
-
 @dataclass(frozen=True, kw_only=True)
-class Variant:
+class SavedVariant:
     """One saved run: the planner's name for it (empty: named after its layout and counters
     in the language shown), its scenario, the run key, the result and the layout's name."""
 
@@ -77,7 +67,7 @@ class Variant:
         return self.name or tr("variant_default_name", layout=self.layout, counters=counters)
 
 
-def display_names(variants: Sequence[Variant], tr: Translator) -> list[str]:
+def display_names(variants: Sequence[SavedVariant], tr: Translator) -> list[str]:
     """Titles of the variants, made unique with ``(2)``, ``(3)`` where two coincide."""
     names: list[str] = []
     for variant in variants:
@@ -90,25 +80,27 @@ def display_names(variants: Sequence[Variant], tr: Translator) -> list[str]:
     return names
 
 
-def add_variant(variants: Sequence[Variant], variant: Variant, tr: Translator) -> list[Variant]:
+def add_variant(
+    variants: Sequence[SavedVariant], variant: SavedVariant, tr: Translator
+) -> list[SavedVariant]:
     """``variants`` with ``variant`` added; at most :data:`MAX_VARIANTS`, no run twice, and
     names the planner gave unique."""
     if len(variants) >= MAX_VARIANTS:
-        raise VariantError("variant_full", limit=MAX_VARIANTS)
+        raise TranslatedError("variant_full", limit=MAX_VARIANTS)
     for kept in variants:
         if kept.key == variant.key:
-            raise VariantError("variant_duplicate", name=kept.title(tr))
+            raise TranslatedError("variant_duplicate", name=kept.title(tr))
         if variant.name and kept.name == variant.name:
-            raise VariantError("variant_name_taken", name=kept.name)
+            raise TranslatedError("variant_name_taken", name=kept.name)
     return [*variants, variant]
 
 
-def pairable(a: Variant, b: Variant) -> bool:
+def pairable(a: SavedVariant, b: SavedVariant) -> bool:
     """Whether two variants share seed and replications (common random numbers)."""
     return a.result.seed == b.result.seed and a.result.replications == b.result.replications
 
 
-def differences(base: Variant, other: Variant) -> pd.DataFrame:
+def differences(base: SavedVariant, other: SavedVariant) -> pd.DataFrame:
     """Overall paired differences ``other - base`` of :data:`COMPARED_KPIS`."""
     diff = paired_differences(base.result, other.result, kpis=tuple(COMPARED_KPIS))
     return diff[diff["agency"] == OVERALL].reset_index(drop=True)
@@ -129,7 +121,7 @@ def _fmt(value: float, digits: int = 1) -> str:
     return "-" if not math.isfinite(value) else f"{value:.{digits}f}"
 
 
-def side_by_side(variants: Sequence[Variant], *, tr: Translator) -> pd.DataFrame:
+def side_by_side(variants: Sequence[SavedVariant], *, tr: Translator) -> pd.DataFrame:
     """KPIs (rows) of every variant (columns) as ``mean ± half-width``, and whether the
     target is met."""
     rows: dict[str, list[str]] = {tr("row_layout"): [v.layout for v in variants]}
@@ -156,7 +148,7 @@ def side_by_side(variants: Sequence[Variant], *, tr: Translator) -> pd.DataFrame
     return frame
 
 
-def meets_target(variant: Variant) -> bool:
+def meets_target(variant: SavedVariant) -> bool:
     """Whether the variant calls its target share of visitors within the target wait."""
     within = float(variant.result.overall["within_target"])
     return math.isfinite(within) and within >= variant.scenario.target.share

@@ -119,6 +119,7 @@ def _choose(page: object, key: str, option: str) -> None:
     _settled(page)
 
 
+@pytest.mark.slow
 def test_planner_in_the_browser(app_url: str, tmp_path: Path) -> None:
     if os.environ.get("CI"):
         import playwright.sync_api as sync_api

@@ -98,6 +98,7 @@ def assert_one_language(at: AppTest, lang: str) -> None:
         assert not re.search(rf"\b{word}\b", text), f"{word!r} on the {lang} screen"
 
 
+@pytest.mark.slow
 def test_opens_on_the_default_scenario_with_results_shown() -> None:
     at = start()
     assert at.selectbox(key="scenario_file").value == "normal-day.yaml"
@@ -116,6 +117,7 @@ def test_opens_on_the_default_scenario_with_results_shown() -> None:
     assert_one_language(at, "id")
 
 
+@pytest.mark.slow
 def test_counter_change_waits_for_run_then_changes_results(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -137,6 +139,7 @@ def test_counter_change_waits_for_run_then_changes_results(
     assert any("37 loket" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_language_switch_translates_every_screen() -> None:
     at = start()
     at.radio(key="lang").set_value("en").run()
@@ -149,6 +152,7 @@ def test_language_switch_translates_every_screen() -> None:
     assert_one_language(at, "id")
 
 
+@pytest.mark.slow
 def test_bad_uploads_give_a_translated_message_never_a_traceback(broken_plan: bytes) -> None:
     at = start()
     texts = CATALOGUE["id"]
@@ -199,6 +203,7 @@ def test_bad_uploads_give_a_translated_message_never_a_traceback(broken_plan: by
     assert any(c.value.startswith("Denah aula · Senin ramai") for c in at.caption)
 
 
+@pytest.mark.slow
 def test_compare_two_layouts_for_a_busy_monday() -> None:
     at = start()
     at.selectbox(key="scenario_file").set_value("monday.yaml").run()

@@ -15,10 +15,12 @@ from simulator.compare import VERDICT_A, VERDICT_B, VERDICT_NONE
 from simulator.distributions import Exponential, Gamma, LogNormal, Mixture, Triangular, Uniform
 from simulator.errors import FloorPlanError, ScenarioError
 from simulator.experiment import ExperimentResult
+from simulator.inputs import scenario_fingerprint
 from simulator.metrics import OVERALL
 from simulator.scenario import Scenario, load_scenario
 from simulator.ui import charts, editing, files, layouts, runs, tables, variants
 from simulator.ui.i18n import CATALOGUE, Translator, agency_names, day_type_label
+from simulator.ui.messages import TranslatedError
 from simulator.ui.report import comparison_report
 
 REPO = Path(__file__).resolve().parents[2]
@@ -79,7 +81,7 @@ def test_common_mistakes_have_their_own_message(
     table = _table(normal_day).astype({"counters": float})
     rows = table["agency"] == agency if agency else slice(None)
     table.loc[rows, column] = value
-    with pytest.raises(editing.EditError) as caught:
+    with pytest.raises(TranslatedError) as caught:
         editing.build_scenario(normal_day, editing.Edits(agencies=table))
     assert caught.value.key == key
     assert ID(key, **caught.value.values)
@@ -90,7 +92,7 @@ def test_common_mistakes_have_their_own_message(
 def test_hours_out_of_order(normal_day: Scenario) -> None:
     from datetime import time
 
-    with pytest.raises(editing.EditError) as caught:
+    with pytest.raises(TranslatedError) as caught:
         editing.build_scenario(
             normal_day, editing.Edits(hours={"last_ticket": time(16, 0), "closing": time(15, 0)})
         )
@@ -203,7 +205,7 @@ def test_scenario_upload_valid_and_layout_mapped(shipped: dict[str, Path]) -> No
 def test_scenario_upload_refused_before_parsing(
     data: bytes, name: str, key: str, shipped: dict[str, Path]
 ) -> None:
-    with pytest.raises(files.UploadError) as caught:
+    with pytest.raises(TranslatedError) as caught:
         files.read_scenario_upload(data, name, layouts=shipped)
     assert caught.value.key == key
     assert name in ID(key, **caught.value.values)
@@ -237,7 +239,7 @@ def test_layout_upload_stored_once_by_content(
     assert layouts.check_layout(first).ok
     with pytest.raises(FloorPlanError):
         files.store_layout_upload(b"\x00garbage" * 100, "plan.dxf", folder=tmp_path)
-    with pytest.raises(files.UploadError):
+    with pytest.raises(TranslatedError):
         files.store_layout_upload(b"{}", "plan.pdf", folder=tmp_path)
     broken = files.store_layout_upload(broken_plan, "broken.geojson", folder=tmp_path)
     report = layouts.check_layout(broken)
@@ -287,21 +289,21 @@ def test_shipped_layouts_once_per_name_and_default_choice(
 
 
 # ------------------------------------------------------------------------------- runs
-def test_run_key_depends_on_content_not_on_file_name(
+def test_scenario_fingerprint_depends_on_content_not_on_file_name(
     tmp_path: Path, normal_day: Scenario, shipped: dict[str, Path]
 ) -> None:
     one = tmp_path / "a.geojson"
     two = tmp_path / "b.geojson"
     shutil.copy(shipped["korpri-central"], one)
     shutil.copy(shipped["korpri-central"], two)
-    key_one = runs.run_key(normal_day.model_copy(update={"layout": str(one)}))
-    assert key_one == runs.run_key(normal_day.model_copy(update={"layout": str(two)}))
+    key_one = scenario_fingerprint(normal_day.model_copy(update={"layout": str(one)}))
+    assert key_one == scenario_fingerprint(normal_day.model_copy(update={"layout": str(two)}))
     other_plan = normal_day.model_copy(update={"layout": str(shipped["korpri-compact"])})
-    assert runs.run_key(other_plan) != key_one
+    assert scenario_fingerprint(other_plan) != key_one
     reseeded = normal_day.model_copy(
         update={"layout": str(one), "run": normal_day.run.model_copy(update={"seed": 1})}
     )
-    assert runs.run_key(reseeded) != key_one
+    assert scenario_fingerprint(reseeded) != key_one
 
 
 def test_result_store_runs_once_reports_progress_and_forgets_the_oldest(
@@ -324,15 +326,17 @@ def test_result_store_runs_once_reports_progress_and_forgets_the_oldest(
 
 
 # ------------------------------------------------------------------------------- variants
-def _variant(name: str, scenario: Scenario, result: ExperimentResult, key: str) -> variants.Variant:
-    return variants.Variant(name=name, scenario=scenario, key=key, result=result, layout="x")
+def _variant(
+    name: str, scenario: Scenario, result: ExperimentResult, key: str
+) -> variants.SavedVariant:
+    return variants.SavedVariant(name=name, scenario=scenario, key=key, result=result, layout="x")
 
 
 def test_at_most_three_variants_each_run_once_names_unique(
     small_run: tuple[Scenario, ExperimentResult],
 ) -> None:
     scenario, result = small_run
-    kept: list[variants.Variant] = []
+    kept: list[variants.SavedVariant] = []
     for n in range(3):
         kept = variants.add_variant(kept, _variant(f"v{n}", scenario, result, f"k{n}"), ID)
     for candidate, key in (
@@ -340,7 +344,7 @@ def test_at_most_three_variants_each_run_once_names_unique(
         (_variant("v9", scenario, result, "k0"), "variant_duplicate"),
         (_variant("v0", scenario, result, "k9"), "variant_name_taken"),
     ):
-        with pytest.raises(variants.VariantError) as caught:
+        with pytest.raises(TranslatedError) as caught:
             variants.add_variant(kept[: 3 if key == "variant_full" else 2], candidate, ID)
         assert caught.value.key == key
 
@@ -472,6 +476,7 @@ def test_clock_moment_picks_the_ten_minute_bin(
     assert set(queues) == set(result.queue["agency"])
 
 
+@pytest.mark.slow
 def test_every_result_figure_draws(small_run: tuple[Scenario, ExperimentResult]) -> None:
     from simulator.inputs import site_for
 
@@ -509,7 +514,8 @@ def test_every_text_the_code_asks_for_exists() -> None:
         used |= set(re.findall(r'tr\(\s*"([a-z0-9_\-]+)"', path.read_text()))
         used |= set(
             re.findall(
-                r'(?:key|EditError|UploadError|VariantError)\(\s*"([a-z_]+)"', path.read_text()
+                r'(?:TranslatedError|Message\.(?:success|warning|failure))\(\s*"([a-z_]+)"',
+                path.read_text(),
             )
         )
     assert len(used) > 100

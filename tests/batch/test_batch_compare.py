@@ -60,6 +60,7 @@ def test_results_with_different_seeds_are_not_paired(normal_day):
         paired_differences(a, a, kpis=("utilisation",))
 
 
+@pytest.mark.slow
 def test_compare_command_json(normal_day, tmp_path, capsys, write_scenario):
     first = write_scenario(normal_day, tmp_path / "a.yaml")
     second = write_scenario(with_counters(normal_day, {"disdukcapil": 7}), tmp_path / "b.yaml")

@@ -23,6 +23,7 @@ def small(normal_day):
     return normal_day.with_agencies(["disdukcapil", "samsat", "dpmptsp", "polres-skck"])
 
 
+@pytest.mark.slow
 def test_allocation_meets_the_target_with_another_seed(small):
     result = optimise_counters(small, target_p90_min=TARGET, replications=20, seed=1)
     assert result.feasible and result.missing == ()
@@ -60,6 +61,7 @@ def test_erlang_c_start_grows_with_demand(small):
     assert busy["disdukcapil"] > start["disdukcapil"]
 
 
+@pytest.mark.slow
 def test_too_few_slots_gives_the_best_allocation_and_who_misses(
     small, capsys, tmp_path, write_scenario
 ):

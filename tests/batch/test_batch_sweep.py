@@ -35,6 +35,7 @@ def _sweep(folder: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_expansion_applies_every_dimension(tmp_path, base_file):
     path = _sweep(
         tmp_path,
@@ -129,6 +130,7 @@ def _small_sweep(tmp_path: Path) -> Path:
     )
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_jobs_or_executor(tmp_path, base_file):
     from distributed import LocalCluster
 
@@ -205,6 +207,7 @@ def _wait_until_gone(text: str, timeout_s: float = 10.0) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumes_to_identical_output(tmp_path, base_file):
     layout = REPO / "layouts" / "korpri-central.geojson"
     path = _sweep(
@@ -250,6 +253,7 @@ def test_killed_sweep_resumes_to_identical_output(tmp_path, base_file):
         assert (killed / name).read_bytes() == (tmp_path / "whole" / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_precision_mode_adds_replications_until_the_half_width_is_met(tmp_path, base_file):
     path = _sweep(
         tmp_path,

@@ -95,6 +95,7 @@ def test_oversized_uploads_are_refused_before_reading() -> None:
     assert getattr(caught.value, "key", "") == "error_upload_too_big"
 
 
+@pytest.mark.slow
 def test_broken_uploads_through_the_running_app() -> None:
     """A few corpus files through the real app: one translated error, no exception shown."""
     from streamlit.testing.v1 import AppTest

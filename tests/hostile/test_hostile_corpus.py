@@ -104,6 +104,7 @@ def test_broken_plan_json_report_is_valid_json(
         ),
     ],
 )
+@pytest.mark.slow
 def test_a_real_process_prints_one_line_and_exits_2(
     args: tuple[str, ...], words: list[str]
 ) -> None:
@@ -163,6 +164,7 @@ def test_geojson_with_a_million_features(
     assert_words(assert_one_error_line(err), ["1000000 entities", "at most 200000"])
 
 
+@pytest.mark.slow
 def test_plan_with_600_counters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = valid_geojson()
     data["features"] += [

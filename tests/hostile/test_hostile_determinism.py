@@ -37,6 +37,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.slow
 def test_run_out_is_byte_identical_across_processes(fmt: str, tmp_path: Path) -> None:
     outs = []
     for hash_seed in (1, 2):
@@ -53,6 +54,7 @@ def test_run_out_is_byte_identical_across_processes(fmt: str, tmp_path: Path) ->
     assert files_a == files_b
 
 
+@pytest.mark.slow
 def test_another_seed_gives_other_bytes(tmp_path: Path) -> None:
     """The comparison above can fail: the seed reaches the files."""
     for seed in ("11", "12"):
@@ -84,6 +86,7 @@ def jobs1(sweep_file: Path) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.slow
 def test_sweep_output_is_byte_identical_for_any_jobs(
     sweep_file: Path, jobs1: dict[str, bytes]
 ) -> None:
@@ -95,6 +98,7 @@ def test_sweep_output_is_byte_identical_for_any_jobs(
     assert not differing
 
 
+@pytest.mark.slow
 def test_sweep_output_is_byte_identical_on_dask(sweep_file: Path, jobs1: dict[str, bytes]) -> None:
     from distributed import LocalCluster
 

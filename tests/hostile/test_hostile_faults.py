@@ -289,6 +289,7 @@ def _check_interrupted(out: Path, workers: list[psutil.Process], *, reason: str)
 
 
 @pytest.mark.parametrize("how", ["kill a worker", "Ctrl-C"])
+@pytest.mark.slow
 def test_interrupted_sweep_loses_nothing_and_resumes(
     how: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -215,6 +215,7 @@ yaml_tokens = st.sampled_from(
 
 @fuzz(150)
 @given(text=st.one_of(st.text(max_size=200), st.lists(yaml_tokens, max_size=60).map("".join)))
+@pytest.mark.slow
 def test_scenario_loader_survives_arbitrary_text(folder: Path, text: str) -> None:
     path = fresh(folder, ".yaml")
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
@@ -256,6 +257,7 @@ def test_parse_scenario_survives_nested_data_with_scenario_keys(data: Any) -> No
 
 @fuzz(150)
 @given(data=mutated(valid_scenario))
+@pytest.mark.slow
 def test_mutated_scenarios_load_or_fail_cleanly(folder: Path, data: Any) -> None:
     check_scenario_data(data)
     try:
@@ -354,6 +356,7 @@ def features(draw: st.DrawFn) -> Any:
         hostile_values,
     )
 )
+@pytest.mark.slow
 def test_geojson_loader_survives_random_collections(folder: Path, data: Any) -> None:
     path = fresh(folder, ".geojson")
     try:
@@ -479,6 +482,7 @@ def add_entity(msp: Any, kind: str, layer: str, params: Any) -> None:
     units=st.sampled_from([0, 1, 2, 4, 5, 6, 14, 3, 21, -7, 999]),
     base=st.booleans(),
 )
+@pytest.mark.slow
 def test_dxf_loader_survives_random_entities(
     folder: Path, entities: list[tuple[str, str, Any]], units: int, base: bool
 ) -> None:
@@ -540,6 +544,7 @@ dxf_tokens = st.sampled_from(
     edits=st.lists(st.tuples(st.floats(0, 1), dxf_tokens), min_size=1, max_size=8),
     insert=st.booleans(),
 )
+@pytest.mark.slow
 def test_dxf_with_damaged_entity_lines_fails_cleanly(
     folder: Path, dxf_bytes: bytes, edits: list[tuple[float, str]], insert: bool
 ) -> None:
