@@ -21,7 +21,15 @@ import pandas as pd
 from simulator.metrics import AGENCY_KPIS, OVERALL
 from simulator.stats import mean_ci, pooled_quantile, ratio_ci
 
-__all__ = ["DAY_MEANS", "QUANTILES", "RATIOS", "RUN_KPIS", "summarise", "wait_samples"]
+__all__ = [
+    "DAY_MEANS",
+    "QUANTILES",
+    "RATIOS",
+    "RUN_KPIS",
+    "SUM_COLUMNS",
+    "summarise",
+    "wait_samples",
+]
 
 RUN_KPIS = (*AGENCY_KPIS, "waiting_peak", "stood_share", "overflow_share")
 """Every KPI of a run's summary (each with a ``<kpi>_ci`` 95% half-width)."""
@@ -53,6 +61,9 @@ QUANTILES: dict[str, tuple[float, str | None]] = {
 
 DAY_MEANS = tuple(k for k in RUN_KPIS if k not in RATIOS and k not in QUANTILES)
 """KPIs of a day as a whole, averaged over days."""
+
+SUM_COLUMNS = tuple(dict.fromkeys(c for pair in RATIOS.values() for c in pair))
+"""The per-day sums that pooling needs besides the KPIs themselves (kept by sweeps)."""
 
 
 def wait_samples(

@@ -10,22 +10,32 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from simulator import __version__
-from simulator.experiment import KPI_COLUMNS
-from simulator.metrics import OVERALL
-from simulator.stats import mean_ci, t_quantile_975
+from simulator.pooled import QUANTILES, RUN_KPIS
+from simulator.pooled import summarise as pool
+from simulator.stats import pooled_quantile
 from simulator.sweep.store import STORED_COLUMNS, RunStore, run_key, typed_kpis
 from simulator.sweep.variants import Variant
 
-__all__ = ["PRECISION_KPI", "assemble", "overall_half_widths", "param_columns", "summarise"]
+__all__ = [
+    "PRECISION_KPI",
+    "assemble",
+    "overall_half_widths",
+    "param_columns",
+    "summarise",
+    "variant_waits",
+]
 
 #: The KPI whose overall confidence half-width ``--precision`` controls.
 PRECISION_KPI = "wait_p90_min"
-_AGENCY = STORED_COLUMNS.index("agency")
-_PRECISION = STORED_COLUMNS.index(PRECISION_KPI)
+_REPRODUCE = ("seed", "scenario_sha256", "floorplan_sha256", "version")
+
+
+def pooled_columns() -> list[str]:
+    """The KPI columns of a summary, each followed by its half-width."""
+    return [c for kpi in RUN_KPIS for c in (kpi, f"{kpi}_ci")]
 
 
 def param_columns(variants: Sequence[Variant]) -> list[str]:
@@ -36,16 +46,18 @@ def param_columns(variants: Sequence[Variant]) -> list[str]:
 def overall_half_widths(
     store: RunStore, variants: Sequence[Variant], replications: Mapping[str, int], seed: int
 ) -> dict[str, float]:
-    """Per variant, the 95% half-width of the overall :data:`PRECISION_KPI` over its first
-    ``replications[variant.id]`` stored runs (NaN with fewer than two defined values)."""
+    """Per variant, the 95% half-width of the overall :data:`PRECISION_KPI` (pooled over its
+    first ``replications[variant.id]`` stored runs, as a run computes it; NaN with fewer than
+    two runs, inf when the share it speaks of is not reached)."""
+    q = QUANTILES[PRECISION_KPI][0]
     halves = {}
     for variant in variants:
-        values = []
-        for replication in range(replications[variant.id]):
-            rows = store.rows(run_key(variant, seed=seed, replication=replication))
-            value = next(r[_PRECISION] for r in rows if r[_AGENCY] == OVERALL)
-            values.append(math.nan if value is None else value)
-        halves[variant.id] = mean_ci(values)[1]
+        samples = [
+            store.waits(run_key(variant, seed=seed, replication=r))["wait_min"].to_numpy(float)
+            for r in range(replications[variant.id])
+        ]
+        _, low, high = pooled_quantile(samples, q)
+        halves[variant.id] = (high - low) / 2 if math.isfinite(low) else math.nan
     return halves
 
 
@@ -78,26 +90,42 @@ def assemble(
     return pd.concat([pd.DataFrame(front), kpis, pd.DataFrame(back)], axis=1)
 
 
-def summarise(results: pd.DataFrame, *, params: Iterable[str] = ()) -> pd.DataFrame:
-    """Mean and 95% half-width (``<kpi>_ci``) of every KPI per variant and agency, with the
-    seed, hashes and version that reproduce them."""
+def summarise(
+    results: pd.DataFrame,
+    waits: Mapping[str, pd.DataFrame],
+    *,
+    params: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Every KPI per variant and agency on a run's basis (all replications pooled, see
+    :mod:`simulator.pooled`) with its 95% half-width (``<kpi>_ci``), and the seed, hashes and
+    version that reproduce them. ``waits`` holds each variant's holders, with ``replication``.
+    """
     keys = ["variant", *params, "agency"]
-    grouped = results.groupby(["variant", "agency"], sort=False)
-    first = grouped[keys].first().reset_index(drop=True)
-    count = grouped["replication"].count().to_numpy()
-    out = first.copy()
-    out["replications"] = count
-    for kpi in KPI_COLUMNS:
-        values = grouped[kpi]
-        n = values.count().to_numpy()
-        mean = values.mean().to_numpy()
-        std = values.std(ddof=1).to_numpy()
-        t = np.array([t_quantile_975(int(k) - 1) if k >= 2 else math.nan for k in n])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            half = np.where(n >= 2, t * std / np.sqrt(n), math.nan)
-        out[kpi] = mean
-        out[f"{kpi}_ci"] = half
-    for column in ("seed", "scenario_sha256", "floorplan_sha256", "version"):
-        if column in results.columns:
-            out[column] = grouped[column].first().to_numpy()
+    parts = []
+    for variant_id, rows in results.groupby("variant", sort=False):
+        pooled = pool(rows, waits[str(variant_id)])
+        first = rows.groupby("agency", sort=False)[[*keys, "replication"]].agg(
+            {**dict.fromkeys(keys, "first"), "replication": "count"}
+        )
+        first = first.rename(columns={"replication": "replications"}).reset_index(drop=True)
+        reproduce = [c for c in _REPRODUCE if c in rows.columns]
+        first[reproduce] = rows.groupby("agency", sort=False)[reproduce].first().to_numpy()
+        parts.append(first.merge(pooled, on="agency", how="left"))
+    columns = [*keys, "replications", *pooled_columns(), *_REPRODUCE]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    return out.reindex(columns=[c for c in columns if c in out.columns])
+
+
+def variant_waits(
+    store: RunStore, variants: Sequence[Variant], replications: Mapping[str, int], seed: int
+) -> dict[str, pd.DataFrame]:
+    """Each variant's holders over its replications (``replication`` first)."""
+    out = {}
+    for variant in variants:
+        frames = []
+        for replication in range(replications[variant.id]):
+            frame = store.waits(run_key(variant, seed=seed, replication=replication)).copy()
+            frame.insert(0, "replication", replication)
+            frames.append(frame)
+        out[variant.id] = pd.concat(frames, ignore_index=True)
     return out

@@ -26,7 +26,13 @@ from simulator.plan import Plan
 from simulator.scenario import MAX_REPLICATIONS
 from simulator.sweep.outputs import Precision, write_outputs
 from simulator.sweep.plots import write_plots
-from simulator.sweep.results import assemble, overall_half_widths, param_columns, summarise
+from simulator.sweep.results import (
+    assemble,
+    overall_half_widths,
+    param_columns,
+    summarise,
+    variant_waits,
+)
 from simulator.sweep.spec import Sweep
 from simulator.sweep.store import RunStore, encode_run, run_key
 from simulator.sweep.variants import Variant, describe, expand
@@ -65,7 +71,7 @@ class _Unit:
 def _simulate(unit: _Unit) -> tuple[str, bytes]:
     """Worker side: simulate one day and encode its KPIs for the store."""
     result = run_replication(unit.plan, seed=unit.seed, replication=unit.replication)
-    return unit.key, encode_run(result.kpis, unit.meta)
+    return unit.key, encode_run(result.kpis, result.waits, unit.meta)
 
 
 @dataclass(kw_only=True)
@@ -219,7 +225,8 @@ def run_sweep(
             break
         replications.update({variant_id: reps.stop for variant_id, reps in todo.items()})
     results = assemble(store, variants, replications, sweep.seed)
-    summary = summarise(results, params=param_columns(variants))
+    waits = variant_waits(store, variants, replications, sweep.seed)
+    summary = summarise(results, waits, params=param_columns(variants))
     files = write_outputs(
         out,
         sweep,
