@@ -166,14 +166,17 @@ def translate_texts(fig: Figure, tr: Translator) -> None:
 
 
 def agency_p90(result: ExperimentResult) -> dict[str, float]:
-    """Mean p90 wait (minutes) of each agency that had visitors."""
+    """The p90 wait (minutes) of each agency that had visitors; one whose p90 is not reached
+    (more than 10% never called) gets the worst value shown."""
     summary = result.summary
     values = {}
     for _, row in summary.iterrows():
         value = float(row["wait_p90_min"])
-        if row["agency"] != OVERALL and math.isfinite(value):
+        if row["agency"] != OVERALL and not math.isnan(value):
             values[str(row["agency"])] = value
-    return values
+    finite = [v for v in values.values() if math.isfinite(v)]
+    worst = max([*finite, 2 * result.target_wait_min])
+    return {a: v if math.isfinite(v) else worst for a, v in values.items()}
 
 
 def plan_p90_figure(

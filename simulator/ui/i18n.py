@@ -317,6 +317,10 @@ _ID: dict[str, str] = {
     ),
     "compare_target_no": "Belum memenuhi target: {names}.",
     "verdict_unknown": "Perbedaan {kpi} tidak dapat dinilai (data kurang).",
+    "verdict_same": (
+        "{a} dan {b} kurang lebih sama untuk {kpi}: selisihnya {diff} {unit}, di bawah ambang "
+        "praktis {threshold} {unit}."
+    ),
     "download_report": "Unduh laporan perbandingan (HTML)",
     "report_title": "Laporan perbandingan varian MPP Purbalingga",
     "report_created": "Dibuat {when} dengan mpp-sim {version}.",
@@ -610,6 +614,10 @@ _EN: dict[str, str] = {
     ),
     "compare_target_no": "Do not meet the target yet: {names}.",
     "verdict_unknown": "The difference in {kpi} cannot be judged (too little data).",
+    "verdict_same": (
+        "{a} and {b} are about the same for {kpi}: they differ by {diff} {unit}, less than the "
+        "practical threshold of {threshold} {unit}."
+    ),
     "download_report": "Download the comparison report (HTML)",
     "report_title": "MPP Purbalingga variant comparison report",
     "report_created": "Created {when} with mpp-sim {version}.",

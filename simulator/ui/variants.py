@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from simulator.compare import VERDICT_A, VERDICT_B, paired_differences
+from simulator.compare import VERDICT_A, VERDICT_B, VERDICT_SAME, paired_differences
 from simulator.experiment import ExperimentResult
 from simulator.metrics import OVERALL
 from simulator.scenario import Scenario
@@ -163,6 +163,9 @@ def verdict_sentence(row: pd.Series, *, tr: Translator, name_a: str, name_b: str
     low, high = float(row["ci_low"]) * scale, float(row["ci_high"]) * scale
     diff = float(row["diff"]) * scale
     values = {"kpi": kpi_label(kpi, tr), "unit": tr(unit), "a": name_a, "b": name_b}
+    if row["verdict"] == VERDICT_SAME:
+        threshold = float(row["threshold"]) * scale
+        return tr("verdict_same", diff=_fmt(abs(diff), 1), threshold=f"{threshold:g}", **values)
     if not (math.isfinite(low) and math.isfinite(high)):
         return tr("verdict_unknown", **values)
     digits = 2 if max(abs(low), abs(high), abs(diff)) < 1 else 1

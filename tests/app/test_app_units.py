@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.compare import VERDICT_A, VERDICT_B, VERDICT_NONE
+from simulator.compare import VERDICT_A, VERDICT_B, VERDICT_SAME
 from simulator.distributions import Exponential, Gamma, LogNormal, Mixture, Triangular, Uniform
 from simulator.errors import FloorPlanError, ScenarioError
 from simulator.experiment import ExperimentResult
@@ -370,10 +370,10 @@ def test_identical_variants_differ_by_exactly_zero(
     diff = variants.differences(a, b)
     assert list(diff["kpi"]) == list(variants.COMPARED_KPIS)
     assert (diff["diff"] == 0).all()
-    assert (diff["verdict"] == VERDICT_NONE).all()
+    assert (diff["verdict"] == VERDICT_SAME).all()
     sentence = variants.verdict_sentence(diff.iloc[0], tr=ID, name_a="A", name_b="B")
-    assert sentence.startswith("Tidak ada perbedaan yang signifikan untuk waktu tunggu p90")
-    assert "0.00 s.d. 0.00 menit" in sentence
+    assert sentence.startswith("A dan B kurang lebih sama untuk waktu tunggu p90")
+    assert "0.00 s.d. 0.00" not in sentence
 
 
 @pytest.mark.parametrize(
@@ -403,9 +403,10 @@ def test_side_by_side_says_which_variant_meets_the_target(
     frame = variants.side_by_side([_variant("A", scenario, result, "a")], tr=EN)
     within = float(result.overall["within_target"])
     assert frame.loc["90% called within 15 minutes?", "A"] == ("yes" if within >= 0.9 else "no")
-    assert frame.loc["P90 waiting time (minutes)", "A"].startswith(
-        f"{result.overall['wait_p90_min']:.1f} ± "
-    )
+    half = float(result.overall["wait_p90_min_ci"])
+    finite = half == half and half != float("inf")
+    shown = f"{result.overall['wait_p90_min']:.1f}" + (f" ± {half:.1f}" if finite else "")
+    assert frame.loc["P90 waiting time (minutes)", "A"] == shown
 
 
 def test_comparison_report_is_one_self_contained_page(
@@ -422,7 +423,7 @@ def test_comparison_report_is_one_self_contained_page(
     assert html.startswith("<!DOCTYPE html>") and '<html lang="id">' in html
     assert 'src="data:image/png;base64,iVBORw0KGgo' in html
     assert "&lt;A&gt;" in html and "<A>" not in html
-    assert "Tidak ada perbedaan yang signifikan" in html
+    assert "kurang lebih sama" in html
     assert "**" not in html
     assert "http" not in html
 
