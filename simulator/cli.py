@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator
@@ -338,6 +339,8 @@ def optimize(
     from simulator.optimize import optimise_counters
     from simulator.scenario import load_scenario
 
+    if not math.isfinite(target_p90) or target_p90 <= 0:
+        raise SimulatorError(f"--target-p90 must be a positive number of minutes, got {target_p90}")
     scenario = load_scenario(scenario_file)
 
     def progress(message: str) -> None:

@@ -15,6 +15,7 @@ from typing import Annotated, Literal, Self
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing_extensions import override
 
 __all__ = [
     "Distribution",
@@ -79,14 +80,17 @@ class Exponential(Distribution):
             )
         return self
 
+    @override
     @property
     def mean(self) -> float:
         return self.mean_min if self.mean_min is not None else 1.0 / self.rate_per_min  # type: ignore[operator]
 
+    @override
     @property
     def variance(self) -> float:
         return self.mean**2
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.exponential(self.mean, size)
 
@@ -120,14 +124,17 @@ class LogNormal(Distribution):
             return math.log(self.median_min)
         return math.log(self.mean_min) - self.sigma**2 / 2  # type: ignore[arg-type]
 
+    @override
     @property
     def mean(self) -> float:
         return math.exp(self.mu + self.sigma**2 / 2)
 
+    @override
     @property
     def variance(self) -> float:
         return (self.mean * self.cv) ** 2
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.lognormal(self.mu, self.sigma, size)
 
@@ -139,14 +146,17 @@ class Gamma(Distribution):
     mean_min: PositiveMinutes
     cv: CoefficientOfVariation
 
+    @override
     @property
     def mean(self) -> float:
         return self.mean_min
 
+    @override
     @property
     def variance(self) -> float:
         return (self.mean_min * self.cv) ** 2
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shape = 1.0 / self.cv**2
         return rng.gamma(shape, self.mean_min / shape, size)
@@ -169,15 +179,18 @@ class Triangular(Distribution):
             )
         return self
 
+    @override
     @property
     def mean(self) -> float:
         return (self.low_min + self.mode_min + self.high_min) / 3
 
+    @override
     @property
     def variance(self) -> float:
         a, c, b = self.low_min, self.mode_min, self.high_min
         return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low_min, self.mode_min, self.high_min, size)
 
@@ -197,14 +210,17 @@ class Uniform(Distribution):
             )
         return self
 
+    @override
     @property
     def mean(self) -> float:
         return (self.low_min + self.high_min) / 2
 
+    @override
     @property
     def variance(self) -> float:
         return (self.high_min - self.low_min) ** 2 / 12
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.uniform(self.low_min, self.high_min, size)
 
@@ -215,14 +231,17 @@ class Fixed(Distribution):
     kind: Literal["fixed"] = "fixed"
     value_min: NonNegativeMinutes
 
+    @override
     @property
     def mean(self) -> float:
         return self.value_min
 
+    @override
     @property
     def variance(self) -> float:
         return 0.0
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return np.full(size, self.value_min)
 
@@ -239,14 +258,17 @@ class Empirical(Distribution):
             raise ValueError(f"values_min must contain a positive value, got {self.values_min[:5]}")
         return self
 
+    @override
     @property
     def mean(self) -> float:
         return float(np.mean(self.values_min))
 
+    @override
     @property
     def variance(self) -> float:
         return float(np.var(self.values_min))
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.choice(np.asarray(self.values_min, dtype=float), size=size, replace=True)
 
@@ -280,15 +302,18 @@ class Mixture(Distribution):
             raise ValueError(f"component shares must sum to 1, got {total:g}")
         return self
 
+    @override
     @property
     def mean(self) -> float:
         return sum(c.share * c.time.mean for c in self.components)
 
+    @override
     @property
     def variance(self) -> float:
         second = sum(c.share * (c.time.variance + c.time.mean**2) for c in self.components)
         return second - self.mean**2
 
+    @override
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         shares = np.array([c.share for c in self.components])
         which = rng.choice(len(shares), size=size, p=shares / shares.sum())

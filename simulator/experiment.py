@@ -128,14 +128,20 @@ class ExperimentResult:
     @property
     def overall(self) -> pd.Series:
         """The summary row of all agencies together."""
-        return self.summary.set_index("agency").loc[OVERALL]
+        return self.row(OVERALL)
+
+    def row(self, agency: str) -> pd.Series:
+        """The summary row of ``agency`` (or ``overall``)."""
+        rows = self.summary[self.summary["agency"] == agency]
+        if rows.empty:
+            raise KeyError(agency)
+        return rows.iloc[0]
 
     def target_met(self, agency: str = OVERALL) -> bool:
         """Whether the target holds for ``agency``: at least ``target_share`` of its ticket
         holders called within ``target_wait_min`` (for a share of 0.9, the same statement as
         its p90 being at most the target)."""
-        row = self.summary.set_index("agency").loc[agency]
-        return bool(row["within_target"] >= self.target_share)
+        return bool(self.row(agency)["within_target"] >= self.target_share)
 
 
 def _zones_summary(per_replication: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +168,7 @@ def combine(plan: Plan, seed: int, results: list[ReplicationResult]) -> Experime
     occupancy_parts = [r.occupancy for r in results if len(r.occupancy)]
     occupancy = (
         pd.concat(occupancy_parts, ignore_index=True)
-        .groupby(["time", "zone"], as_index=False, sort=False)["occupancy"]
+        .groupby(["time", "zone"], as_index=False, sort=False)[["occupancy"]]
         .mean()
         if occupancy_parts
         else pd.DataFrame(columns=["time", "zone", "occupancy"])
@@ -178,7 +184,7 @@ def combine(plan: Plan, seed: int, results: list[ReplicationResult]) -> Experime
         summary=summarise(per_rep, waits),
         zones_per_replication=zones_rep,
         zones_summary=_zones_summary(zones_rep),
-        queue=queue.groupby(["time", "agency"], as_index=False, sort=False)["queue"].mean(),
+        queue=queue.groupby(["time", "agency"], as_index=False, sort=False)[["queue"]].mean(),
         occupancy=occupancy,
         waits=waits,
     )

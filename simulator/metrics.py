@@ -194,11 +194,12 @@ def step_waits(records: DayRecords, plan: Plan) -> np.ndarray:
 def _holders(records: DayRecords, plan: Plan) -> np.ndarray:
     """Mask of the steps counted in wait KPIs: ticket holders at agencies after the warm-up."""
     s = records.steps
-    return (
+    mask: np.ndarray = (
         (s["station"] >= 0)
         & (s["queued"] >= plan.measured_from_min)
         & (s["outcome"] != OUTCOME_TURNED_AWAY)
     )
+    return mask
 
 
 def holder_waits(records: DayRecords, plan: Plan) -> pd.DataFrame:
@@ -359,9 +360,10 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
         row["overtime_min"] = (
             max(0.0, float(s["end"][finished].max()) - plan.closing) if finished.any() else 0.0
         )
-        row["walk_sum_m"] = float(walk_sum.get(agency.index, 0.0))
-        row["walkers"] = int(walkers.get(agency.index, 0))
-        row["walk_mean_m"] = row["walk_sum_m"] / row["walkers"] if row["walkers"] else math.nan
+        walked, walking = float(walk_sum.get(agency.index, 0.0)), int(walkers.get(agency.index, 0))
+        row["walk_sum_m"] = walked
+        row["walkers"] = walking
+        row["walk_mean_m"] = walked / walking if walking else math.nan
         rows.append(row)
 
     overall: dict[str, float | str] = {
@@ -369,11 +371,11 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
         "counters": sum(q.counters for q in plan.queues if plan.queue_open(q)),
     }
     overall |= row_for(measured, holder)
-    overall["busy_min"] = sum(busy for busy, _ in queue_busy)
-    overall["capacity_min"] = sum(capacity for _, capacity in queue_busy)
-    overall["utilisation"] = (
-        overall["busy_min"] / overall["capacity_min"] if overall["capacity_min"] > 0 else math.nan
-    )
+    busy_all = sum(busy for busy, _ in queue_busy)
+    capacity_all = sum(capacity for _, capacity in queue_busy)
+    overall["busy_min"] = busy_all
+    overall["capacity_min"] = capacity_all
+    overall["utilisation"] = busy_all / capacity_all if capacity_all > 0 else math.nan
     overall["overtime_min"] = max((float(r["overtime_min"]) for r in rows), default=0.0)
     overall["walk_sum_m"] = float(v["walk_m"].sum())
     overall["walkers"] = len(v["walk_m"])

@@ -10,7 +10,7 @@
    that meets it probes one fewer, until each agency knows the smallest count that meets the
    target ("meets": at least 90% of its ticket holders called within the target, the same
    statement as its pooled p90 being within the target).
-3. When the counters needed exceed the slots the floor plan has (or ``--slots``), counters are
+3. When the counters needed exceed the slots the floor plan has (or ``slots``), counters are
    taken away greedily where they cost least (visitors times minutes of p90 over the target),
    and the agencies that then miss are reported.
 4. The final allocation is confirmed in one simulation of the whole hall with fresh random
@@ -291,14 +291,13 @@ class _Evaluator:
             where = "on the floor plan" if self.walking else "queues only"
             self.progress(f"{why}: {sum(allocation.values())} counters, {where}")
         self.last = result
-        summary = result.summary.set_index("agency")
         for agency, count in allocation.items():
             self.known[(agency, count)] = result
-            self.arrivals[agency] = float(summary.loc[agency, "arrivals"])
+            self.arrivals[agency] = float(result.row(agency)["arrivals"])
 
     def row(self, agency: str, counters: int) -> pd.Series:
         """The run's summary row of ``agency`` at ``counters`` counters."""
-        return self.known[(agency, counters)].summary.set_index("agency").loc[agency]
+        return self.known[(agency, counters)].row(agency)
 
     def stats(self, agency: str, counters: int) -> tuple[float, float]:
         row = self.row(agency, counters)
@@ -426,17 +425,21 @@ def optimise_counters(
     """
     if not math.isfinite(target_p90_min) or target_p90_min <= 0:
         raise SimulatorError(
-            f"--target-p90 must be a positive number of minutes, got {target_p90_min}"
+            f"the target p90 must be a positive number of minutes, got {target_p90_min}"
         )
     reps = replications if replications is not None else scenario.run.replications
     if reps < 2:
         raise SimulatorError(f"the optimiser needs at least 2 replications, got {reps}")
     chosen_seed = seed if seed is not None else scenario.run.seed
     plan_slots = floor_plan_slots(scenario)
-    slots_from = "--slots"
+    slots_from = "given"
     if slots is None:
         slots = plan_slots
-        slots_from = f"floor plan {Path(scenario.layout).name}" if slots is not None else "none"
+        slots_from = (
+            f"floor plan {Path(scenario.layout).name}"
+            if slots is not None and scenario.layout is not None
+            else "none"
+        )
     ids = [a.id for a in scenario.agencies]
     if slots is not None and slots < len(ids):
         raise SimulatorError(
@@ -477,7 +480,7 @@ def optimise_counters(
     )
     allocation = _confirm(full, allocation, slots=slots, plan_slots=plan_slots, closed=closed)
     assert full.last is not None
-    overall = full.last.summary.set_index("agency").loc[OVERALL]
+    overall = full.last.overall
     overall_meets = _overall_meets(full)
     if any((a, c) not in queues.known for a, c in allocation.items()):
         queues.run(allocation, "measuring one more counter")
@@ -589,4 +592,4 @@ def _meets(row: pd.Series) -> bool:
 
 def _overall_meets(ev: _Evaluator) -> bool:
     assert ev.last is not None
-    return _meets(ev.last.summary.set_index("agency").loc[OVERALL])
+    return _meets(ev.last.overall)

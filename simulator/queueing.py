@@ -78,11 +78,11 @@ def _check_probability(name: str, value: object) -> float:
     if (
         isinstance(value, bool)
         or not isinstance(value, Real)
-        or math.isnan(float(value))  # type: ignore[arg-type]
-        or not 0.0 <= float(value) < 1.0  # type: ignore[arg-type]
+        or math.isnan(float(value))
+        or not 0.0 <= float(value) < 1.0
     ):
         raise ValueError(f"{name} must be in [0, 1), got {value!r}")
-    return float(value)  # type: ignore[arg-type]
+    return float(value)
 
 
 def _plural(servers: int) -> str:

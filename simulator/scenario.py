@@ -481,16 +481,28 @@ class Scenario(_Strict):
                 f"day type {self.day.type!r} is not one of demand.day_types "
                 f"{sorted(self.demand.day_types)}",
             )
-        ids = [a.id for a in self.agencies]
+        seen = self._check_agency_ids()
+        self._check_counter_groups(seen)
+        self._check_volume()
+        self._check_transfers(seen)
+        self._check_slots()
+        return self
+
+    def _check_agency_ids(self) -> dict[str, int]:
+        """Agency ids are unique; returns each id's position."""
         seen: dict[str, int] = {}
-        for i, agency_id in enumerate(ids):
-            if agency_id in seen:
+        for i, agency in enumerate(self.agencies):
+            if agency.id in seen:
                 raise _FieldProblem(
                     ("agencies", i, "id"),
-                    f"agency id {agency_id!r} appears twice (also agencies[{seen[agency_id]}])",
+                    f"agency id {agency.id!r} appears twice (also agencies[{seen[agency.id]}])",
                 )
-            seen[agency_id] = i
-        self._check_counter_groups(seen)
+            seen[agency.id] = i
+        return seen
+
+    def _check_volume(self) -> None:
+        """Day types the agencies name exist; the day and the run are not too large; shares
+        of the day's visitors sum to one."""
         for i, agency in enumerate(self.agencies):
             unknown = sorted(set(agency.day_types or {}) - set(self.demand.day_types))
             if unknown:
@@ -516,13 +528,18 @@ class Scenario(_Strict):
                 f"agency shares of visitors must sum to 1, got {sum(shares):.4g} "
                 f"over {len(shares)} agencies",
             )
+
+    def _check_transfers(self, seen: dict[str, int]) -> None:
+        """Transfers join two known, different agencies; no more than all of an agency's
+        visitors leave it."""
         outgoing: dict[str, float] = {}
         for i, transfer in enumerate(self.transfers):
             for end, agency_id in (("from", transfer.from_), ("to", transfer.to)):
                 if agency_id not in seen:
                     raise _FieldProblem(
                         ("transfers", i, end),
-                        f"unknown agency {agency_id!r}; known agencies: {', '.join(ids[:30])}",
+                        f"unknown agency {agency_id!r}; known agencies: "
+                        f"{', '.join(list(seen)[:30])}",
                     )
             if transfer.from_ == transfer.to:
                 raise _FieldProblem(
@@ -536,6 +553,9 @@ class Scenario(_Strict):
                     ("transfers",),
                     f"transfer shares from {agency_id!r} add up to {total:g}, more than 1",
                 )
+
+    def _check_slots(self) -> None:
+        """No slot is given to two agencies."""
         slots: dict[str, str] = {}
         for i, agency in enumerate(self.agencies):
             for slot in agency.slots or []:
@@ -545,7 +565,6 @@ class Scenario(_Strict):
                         f"slot {slot!r} given to both {slots[slot]!r} and {agency.id!r}",
                     )
                 slots[slot] = agency.id
-        return self
 
     def _check_counter_groups(self, agency_index: dict[str, int]) -> None:
         grouped: dict[str, str] = {}
