@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Annotated, Self
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from simulator.errors import TicketLogError
 from simulator.scenario import explain_validation_error, read_yaml_file
@@ -50,7 +50,12 @@ class ColumnSource(BaseModel):
         return self
 
 
-Source = Name | ColumnSource
+def _column_name(value: object) -> object:
+    """A bare string names the export's column."""
+    return {"column": value} if isinstance(value, str) else value
+
+
+Source = Annotated[ColumnSource, BeforeValidator(_column_name)]
 
 
 class ColumnMapping(BaseModel):
@@ -78,10 +83,8 @@ class ColumnMapping(BaseModel):
 
     def source(self, name: str) -> ColumnSource | None:
         """Where column ``name`` of the standard comes from (``None``: not mapped)."""
-        given = getattr(self, name)
-        if given is None:
-            return None
-        return ColumnSource(column=given) if isinstance(given, str) else given
+        given: ColumnSource | None = getattr(self, name)
+        return given
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:

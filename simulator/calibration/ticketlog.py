@@ -222,7 +222,7 @@ def _check_rows(frame: pd.DataFrame, *, decimal: str) -> tuple[pd.DataFrame, np.
             "service": column("service"),
             "online": online,
             "booked_for": booked,
-            "priority": priority_flag.fillna(False).to_numpy(dtype=bool),
+            "priority": priority_flag.fillna(0).astype(bool).to_numpy(),
             "issued": issued,
             "called": called,
             "ended": ended,
