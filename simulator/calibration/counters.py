@@ -1,8 +1,9 @@
 """What the counters did: the staffing actually run, and the time a no-show call costs.
 
-A counter that calls tickets is staffed. For each half hour, the counters of an agency that
-called at least one ticket are counted on every day; the largest count over the days is the
-staffing run in that half hour (breaks show as fewer counters). A no-show call costs the
+A counter that calls tickets is staffed. For each half hour while tickets are issued (after
+the last ticket the counters clear the queue, and idle counters show nothing), the counters of an agency that
+called at least one ticket are counted on every day; the count reached on the busiest tenth of
+the days is the staffing run in that half hour (breaks show as fewer counters). A no-show call costs the
 counter the time from that call to its next one, when the next ticket it called was already
 waiting at the no-show call (so the counter was not idle, only calling and waiting for nobody).
 """
@@ -19,6 +20,10 @@ from simulator.calibration.profiles import BIN_MIN
 
 __all__ = ["NO_SHOW_GAP_MAX_MIN", "CounterPeriod", "no_show_cost", "staffing_profile"]
 
+BUSY_DAYS = 0.9
+"""The staffing of a half hour is the count reached on the busiest tenth of days: on quiet days
+idle counters call nobody, and on a rare day a counter calls one more ticket at the stroke of
+its break (a log keeps whole seconds)."""
 NO_SHOW_GAP_MAX_MIN = 30.0
 """Longer gaps after a no-show call are a break or a shift change, not the no-show's cost."""
 
@@ -41,7 +46,7 @@ def staffing_profile(tickets: pd.DataFrame, *, start: float, end: float) -> list
     if not calls.empty:
         which = np.floor((calls["called"].to_numpy() - first) / BIN_MIN).astype(int)
         inside = (which >= 0) & (which < len(counts))
-        active = (
+        per_day = (
             pd.DataFrame(
                 {
                     "date": calls["date"].to_numpy()[inside],
@@ -52,10 +57,11 @@ def staffing_profile(tickets: pd.DataFrame, *, start: float, end: float) -> list
             .drop_duplicates()
             .groupby(["date", "bin"])
             .size()
-            .groupby(level="bin")
-            .max()
+            .unstack(fill_value=0)
+            .reindex(index=sorted(tickets["date"].unique()), columns=range(len(counts)))
+            .fillna(0)
         )
-        counts[active.index.to_numpy()] = active.to_numpy()
+        counts = np.quantile(per_day.to_numpy(), BUSY_DAYS, axis=0, method="higher").astype(int)
     return [
         CounterPeriod(start=float(a), end=float(b), counters=int(c))
         for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)

@@ -249,7 +249,7 @@ def estimate(
                 priority_share=float(first["priority"].mean()) if len(first) else 0.0,
                 booking=booking_figures(first, booking_frames.get(agency_id)),
                 staffing=tuple(
-                    staffing_profile(every, start=hours.service_start, end=hours.closing)
+                    staffing_profile(every, start=hours.service_start, end=hours.last_ticket)
                 ),
             )
         )

@@ -1,7 +1,9 @@
 """The hall's opening hours as the log shows them: first ticket, first call, last ticket.
 
-Each is the median over the log's dates of that day's value, rounded outwards to a round
-time, so one odd day (a kiosk started early, a last ticket printed late) moves nothing.
+Over the log's dates: the first ticket of the earliest tenth of days, the median first call,
+the last ticket of the latest tenth of days (a quiet day's last visitor comes before the
+last-ticket time), the median last call; each rounded outwards to a round time, so one odd
+day (a kiosk started early, a ticket printed late) moves nothing.
 """
 
 from __future__ import annotations
@@ -33,10 +35,12 @@ def _ceil(minutes: float, step: int) -> float:
 
 
 def hall_hours(tickets: pd.DataFrame) -> HallHours:
-    """Opening hours seen in ``tickets`` (the valid tickets of a log)."""
-    by_day = tickets.groupby("date")
-    first_issue = float(by_day["issued"].min().median())
-    last_issue = float(by_day["issued"].max().median())
+    """Opening hours seen in ``tickets`` (the valid tickets of a log; with a ``first`` column,
+    ticket times are those of first visits: a transfer's ticket may come after the last)."""
+    first = tickets[tickets["first"]] if "first" in tickets.columns else tickets
+    by_day = first.groupby("date")
+    first_issue = float(by_day["issued"].min().quantile(0.1))
+    last_issue = float(by_day["issued"].max().quantile(0.9))
     calls = tickets.dropna(subset=["called"]).groupby("date")["called"]
     first_call = float(calls.min().median()) if len(calls) else first_issue
     last_call = float(calls.max().median()) if len(calls) else last_issue

@@ -4,7 +4,8 @@ Nobody's patience is seen directly. A ticket called when its holder had already 
 (``no_show``) says the patience was *shorter* than the wait at the call (left-censored); a
 served visitor's patience was *longer* than their wait (right-censored). Treating no-show waits
 as patience would make visitors look far less patient than they are; scipy's ``CensoredData``
-with each family's maximum-likelihood ``fit`` uses both kinds correctly. Tickets never called
+with each family's maximum-likelihood ``fit`` uses both kinds correctly. The exponential is
+kept unless a lognormal or gamma fits clearly better (AIC) without a mean far beyond the data. Tickets never called
 (``not_called``: left, or reset at closing) are ambiguous and left out.
 """
 
@@ -25,6 +26,13 @@ MAX_OBSERVATIONS = 40_000
 """At most this many waits enter the fit (a fixed-seed sample of larger logs): the censored
 likelihood is maximised numerically, and more data changes the estimate by far less than its
 own uncertainty."""
+
+PARSIMONY_AIC = 2.0
+"""A two-parameter family replaces the exponential only if it lowers the AIC by more than this."""
+EXTRAPOLATION_LIMIT = 5.0
+"""...and only if its mean is at most this many times the longest wait seen: beyond the waits
+in the log the shape of the tail is a guess, and a heavy-tailed guess can put the mean
+anywhere."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,7 +102,14 @@ def fit_patience(no_show_waits: np.ndarray, served_waits: np.ndarray) -> Patienc
             )
     except (ValueError, RuntimeError, FloatingPointError):
         pass
-    aic, kind, distribution = min(candidates, key=lambda c: c[0])
+    longest = float(max(left.max(), right.max()))
+    simple = candidates[0]
+    richer = [
+        c
+        for c in candidates[1:]
+        if c[0] < simple[0] - PARSIMONY_AIC and c[2].mean <= EXTRAPOLATION_LIMIT * longest
+    ]
+    aic, kind, distribution = min([simple, *richer], key=lambda c: c[0])
     return PatienceFit(
         distribution=distribution,
         kind=kind,

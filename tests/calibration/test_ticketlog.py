@@ -53,7 +53,10 @@ BROKEN = [
     ("2024-03-04,A001,capil,,kiosk,,,07:45:10,08:00:00,08:06:30,A-1,served,v", "channel"),
     ("2024-03-04,A001,capil,,,,vip,07:45:10,08:00:00,08:06:30,A-1,served,v", "priority 'vip'"),
     ("2024-03-04,A001,capil,,online,,,07:45:10,08:00:00,08:06:30,A-1,served,v", "needs booked_for"),
-    ("2024-03-04,A001,capil,,online,8h,,07:45:10,08:00:00,08:06:30,A-1,served,v", "booked_for '8h'"),
+    (
+        "2024-03-04,A001,capil,,online,8h,,07:45:10,08:00:00,08:06:30,A-1,served,v",
+        "booked_for '8h'",
+    ),
     ("2024-03-04,A001,capil,,,,,7.45,08:00:00,08:06:30,A-1,served,v", "issued_at '7.45'"),
     ("2024-03-04,A001,capil,,,,,25:00:00,26:00:00,26:06:30,A-1,served,v", "time of the day"),
     ("2024-03-04,A001,capil,,,,,,08:00:00,08:06:30,A-1,served,v", "issued_at is empty"),
@@ -136,15 +139,15 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         read_ticket_log(tmp_path)
 
 
-def test_cli_errors_are_one_line_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_errors_are_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
     status = main(["calibrate", str(path), "--out", str(tmp_path / "s.yaml")])
     err = capsys.readouterr().err
     assert status == 2
-    assert err.strip() == f"error: {path}: the file is empty; expected a ticket log with a header line"
+    assert (
+        err.strip() == f"error: {path}: the file is empty; expected a ticket log with a header line"
+    )
     assert not (tmp_path / "s.yaml").exists()
 
 
