@@ -1,11 +1,12 @@
 """What the counters did: the staffing actually run, and the time a no-show call costs.
 
-A counter that calls tickets is staffed. For each half hour while tickets are issued (after
-the last ticket the counters clear the queue, and idle counters show nothing), the counters of an agency that
-called at least one ticket are counted on every day; the count reached on the busiest tenth of
-the days is the staffing run in that half hour (breaks show as fewer counters). A no-show call costs the
-counter the time from that call to its next one, when the next ticket it called was already
-waiting at the no-show call (so the counter was not idle, only calling and waiting for nobody).
+A counter that calls tickets is staffed. For each half hour while tickets are issued (after the
+last ticket the counters clear the queue, and idle counters show nothing), the counters of an
+agency that called at least one ticket are counted on every day; the count reached on the
+busiest tenth of the days is the staffing run in that half hour (breaks show as fewer
+counters). A no-show call costs the counter the time from that call to its next one, when the
+next ticket it called was already waiting at the no-show call (so the counter was not idle,
+only calling and waiting for nobody).
 """
 
 from __future__ import annotations

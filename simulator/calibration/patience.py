@@ -5,8 +5,8 @@ Nobody's patience is seen directly. A ticket called when its holder had already 
 served visitor's patience was *longer* than their wait (right-censored). Treating no-show waits
 as patience would make visitors look far less patient than they are; scipy's ``CensoredData``
 with each family's maximum-likelihood ``fit`` uses both kinds correctly. The exponential is
-kept unless a lognormal or gamma fits clearly better (AIC) without a mean far beyond the data. Tickets never called
-(``not_called``: left, or reset at closing) are ambiguous and left out.
+kept unless a lognormal or gamma fits clearly better (AIC) without a mean far beyond the data.
+Tickets never called (``not_called``: left, or reset at closing) are ambiguous and left out.
 """
 
 from __future__ import annotations
