@@ -11,9 +11,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ticketgen import Truth, default_truth, write_log  # noqa: E402
+from ticketgen import Truth, default_truth, write_log
 
-from simulator.calibration import CalibrationResult, calibrate_files  # noqa: E402
+from simulator.calibration import CalibrationResult, calibrate_files
 
 
 @dataclass(frozen=True)
