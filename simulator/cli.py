@@ -374,7 +374,7 @@ def calibrate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Fit a scenario to the hall's queue-ticket log (docs/calibration.md)."""
-    from simulator.calibration import calibrate_command
+    from simulator.calibration.command import calibrate_command
 
     typer.echo(
         calibrate_command(

@@ -5,25 +5,9 @@ Reading and checking the log (:mod:`.ticketlog`, :mod:`.csvfile`, :mod:`.mapping
 :mod:`.profiles`, :mod:`.volumes`, :mod:`.service_times`, :mod:`.patience`, :mod:`.counters`,
 :mod:`.shares`), put together in :mod:`.estimate`; the calibrated scenario (:mod:`.writer`),
 the summary (:mod:`.summary`) and the fit report (:mod:`.report`) are views of the estimates.
+
+Entry points: :func:`simulator.calibration.command.calibrate_files` (and ``calibrate_command``
+for the CLI), :func:`simulator.calibration.ticketlog.read_ticket_log`. The package imports
+nothing itself, so ``simulator.limits`` can read :data:`.csvfile.MAX_LOG_BYTES` without
+loading scipy.
 """
-
-from simulator.calibration.command import (
-    CalibrationResult,
-    calibrate_command,
-    calibrate_files,
-    calibrate_log,
-)
-from simulator.calibration.estimate import Calibration, estimate
-from simulator.calibration.ticketlog import TicketLog, read_ticket_log, ticket_log_from_bytes
-
-__all__ = [
-    "Calibration",
-    "CalibrationResult",
-    "TicketLog",
-    "calibrate_command",
-    "calibrate_files",
-    "calibrate_log",
-    "estimate",
-    "read_ticket_log",
-    "ticket_log_from_bytes",
-]

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from ticketgen import Truth, default_truth, write_log
 
-from simulator.calibration import CalibrationResult, calibrate_files
+from simulator.calibration.command import CalibrationResult, calibrate_files
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.calibration import read_ticket_log
+from simulator.calibration.ticketlog import read_ticket_log
 from simulator.calibration.mapping import load_mapping
 from simulator.cli import main
 from simulator.errors import ScenarioError, SimulatorError, TicketLogError
