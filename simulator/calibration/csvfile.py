@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from simulator.errors import TicketLogError
@@ -93,21 +94,38 @@ def _separator_hint(header: list[str], sep: str) -> str:
     return ""
 
 
-def read_text_table(
-    raw: bytes, *, source: str, sep: str, what: str, required: tuple[str, ...]
-) -> TextTable:
-    """Split an export into rows of text; refuse it when it is empty or lacks a required column.
-
-    ``required`` names the columns the file must have (after any column mapping has been
-    applied by the caller, pass ``()`` and check later).
-    """
-    if len(sep) != 1:
-        raise TicketLogError(f"the separator must be one character, got {sep!r}", file=source)
-    text, encoding = decode_text(raw, source=source)
-    if not text.strip():
-        raise TicketLogError(
-            f"the file is empty; expected a {what} with a header line", file=source
+def _fast_split(text: str, sep: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
+    """pandas' C parser, when the file has no quotes (so row ``i`` is on line ``i + 2``) and
+    every row has the header's width; ``None`` otherwise (then :func:`_exact_split`)."""
+    body = text.lstrip("\r\n")
+    skipped = text[: len(text) - len(body)].count("\n")
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
         )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    header = [str(h).strip() for h in frame.columns]
+    if len(set(header)) != len(header) or any(h.startswith("Unnamed: ") for h in header):
+        return None
+    frame.columns = header
+    lines = np.arange(len(frame)) + 2 + skipped
+    if body.count(sep) != (len(frame) + 1) * (len(header) - 1) or frame.isna().any(axis=None):
+        return None  # a short or blank row: pandas pads it; the exact reader reports it
+    return header, frame, lines
+
+
+def _exact_split(
+    text: str, sep: str, source: str
+) -> tuple[list[str], pd.DataFrame, list[int], list[tuple[int, str]]]:
+    """The :mod:`csv` reader, row by row: exact line numbers even after quoted line breaks,
+    and rows of the wrong width kept aside as bad rows."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False)
     try:
         header = next(reader)
@@ -130,6 +148,35 @@ def read_text_table(
         raise TicketLogError(
             f"cannot split line {reader.line_num} into fields: {exc}", file=source
         ) from None
+    frame = (
+        pd.DataFrame(rows, columns=header, dtype=object)
+        if rows
+        else pd.DataFrame({h: pd.Series(dtype=object) for h in header})
+    )
+    return header, frame, lines, bad
+
+
+def read_text_table(
+    raw: bytes, *, source: str, sep: str, what: str, required: tuple[str, ...]
+) -> TextTable:
+    """Split an export into rows of text; refuse it when it is empty or lacks a required column.
+
+    ``required`` names the columns the file must have (after any column mapping has been
+    applied by the caller, pass ``()`` and check later).
+    """
+    if len(sep) != 1:
+        raise TicketLogError(f"the separator must be one character, got {sep!r}", file=source)
+    text, encoding = decode_text(raw, source=source)
+    if not text.strip():
+        raise TicketLogError(
+            f"the file is empty; expected a {what} with a header line", file=source
+        )
+    fast = None if '"' in text else _fast_split(text, sep)
+    if fast is not None:
+        header, frame, lines = fast
+        bad: list[tuple[int, str]] = []
+    else:
+        header, frame, lines, bad = _exact_split(text, sep, source)
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         raise TicketLogError(f"column {duplicated[0]!r} appears twice in the header", file=source)
@@ -141,20 +188,15 @@ def read_text_table(
             + _separator_hint(header, sep),
             file=source,
         )
-    if not rows and not bad:
-        raise TicketLogError(f"the file has a header but no rows; expected a {what}", file=source)
-    frame = (
-        pd.DataFrame(rows, columns=header, dtype=object)
-        if rows
-        else pd.DataFrame({h: pd.Series(dtype=object) for h in header})
-    )
     for column in header:
         frame[column] = frame[column].astype(str).str.strip()
-    blank = (frame == "").all(axis=1) if len(frame) else pd.Series(dtype=bool)
+    blank = (frame == "").all(axis=1).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
     line_series = pd.Series(lines, dtype="int64")
     if blank.any():
-        frame = frame[~blank.to_numpy()].reset_index(drop=True)
-        line_series = line_series[~blank.to_numpy()].reset_index(drop=True)
+        frame = frame[~blank].reset_index(drop=True)
+        line_series = line_series[~blank].reset_index(drop=True)
+    if frame.empty and not bad:
+        raise TicketLogError(f"the file has a header but no rows; expected a {what}", file=source)
     return TextTable(
         header=tuple(header),
         frame=frame,

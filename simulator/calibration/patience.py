@@ -22,7 +22,7 @@ from simulator.distributions import MAX_MINUTES, Distribution, Exponential, Gamm
 __all__ = ["PatienceFit", "fit_patience"]
 
 SHORTEST_MIN = 1.0 / 60.0
-MAX_OBSERVATIONS = 40_000
+MAX_OBSERVATIONS = 10_000
 """At most this many waits enter the fit (a fixed-seed sample of larger logs): the censored
 likelihood is maximised numerically, and more data changes the estimate by far less than its
 own uncertainty."""

@@ -83,6 +83,40 @@ class TicketLog:
         return column in self.columns
 
 
+def _fixed_width_clock(text: np.ndarray, *, seconds: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Minutes of the values written exactly ``HH:MM:SS`` (or ``HH:MM``), and which those are.
+
+    Reads the characters as bytes in whole-column numpy arithmetic: a year of tickets in a
+    few milliseconds, where a regular expression per value takes a second.
+    """
+    width = 8 if seconds else 5
+    lengths = np.char.str_len(text.astype(str))
+    candidate = lengths == width
+    result = np.full(len(text), np.nan)
+    if not candidate.any():
+        return result, candidate
+    raw = np.char.encode(text[candidate].astype(str), "ascii", errors="replace")
+    chars = np.frombuffer(raw.astype(f"S{width}").tobytes(), dtype=np.uint8).reshape(-1, width)
+    digits = chars.astype(int) - ord("0")
+    digit_positions = [0, 1, 3, 4, 6, 7] if seconds else [0, 1, 3, 4]
+    colon_positions = [2, 5] if seconds else [2]
+    ok = ((digits[:, digit_positions] >= 0) & (digits[:, digit_positions] <= 9)).all(axis=1)
+    ok &= (chars[:, colon_positions] == ord(":")).all(axis=1)
+    hours = digits[:, 0] * 10 + digits[:, 1]
+    minutes = digits[:, 3] * 10 + digits[:, 4]
+    value = hours * 60.0 + minutes
+    ok &= (hours < 24) & (minutes < 60)
+    if seconds:
+        secs = digits[:, 6] * 10 + digits[:, 7]
+        ok &= secs < 60
+        value = value + secs / 60.0
+    index = np.flatnonzero(candidate)
+    result[index[ok]] = value[ok]
+    parsed = np.zeros(len(text), dtype=bool)
+    parsed[index[ok]] = True
+    return result, parsed
+
+
 def parse_clock(
     values: pd.Series, *, seconds: bool, decimal: str = "."
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -91,26 +125,29 @@ def parse_clock(
     ``HH:MM:SS`` (a fraction of a second after ``decimal`` allowed) when ``seconds``, else
     ``HH:MM``; an hour may have one digit. Empty cells are NaN and not bad.
     """
-    pattern = (
-        r"^(\d{1,2}):(\d{2}):(\d{2})(?:" + re.escape(decimal) + r"(\d{1,6}))?$"
-        if seconds
-        else r"^(\d{1,2}):(\d{2})$"
-    )
-    text = values.astype(str)
-    parts = text.str.extract(pattern)
-    hours = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=float)
-    minutes = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=float)
-    result = hours * 60 + minutes
-    if seconds:
-        secs = pd.to_numeric(parts[2], errors="coerce").to_numpy(dtype=float)
-        fraction = pd.to_numeric("0." + parts[3].fillna("0"), errors="coerce").to_numpy(float)
-        result = result + (secs + fraction) / 60
-        ok = (hours < 24) & (minutes < 60) & (secs < 60)
-    else:
+    text = values.astype(str).to_numpy(dtype=object)
+    result, parsed = _fixed_width_clock(text, seconds=seconds)
+    empty = text == ""
+    rest = ~parsed & ~empty
+    if rest.any():
+        pattern = (
+            r"^(\d{1,2}):(\d{2}):(\d{2})(?:" + re.escape(decimal) + r"(\d{1,6}))?$"
+            if seconds
+            else r"^(\d{1,2}):(\d{2})$"
+        )
+        parts = pd.Series(text[rest]).str.extract(pattern)
+        hours = pd.to_numeric(parts[0], errors="coerce").to_numpy(dtype=float)
+        minutes = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=float)
+        value = hours * 60 + minutes
         ok = (hours < 24) & (minutes < 60)
-    empty = (text == "").to_numpy()
-    bad = ~empty & ~(ok & np.isfinite(result))
-    result[~(ok & ~empty)] = np.nan
+        if seconds:
+            secs = pd.to_numeric(parts[2], errors="coerce").to_numpy(dtype=float)
+            fraction = pd.to_numeric("0." + parts[3].fillna("0"), errors="coerce")
+            value = value + (secs + fraction.to_numpy(dtype=float)) / 60
+            ok &= secs < 60
+        ok &= np.isfinite(value)
+        result[rest] = np.where(ok, value, np.nan)
+    bad = ~empty & np.isnan(result)
     return result, bad
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.calibration.ticketlog import read_ticket_log
 from simulator.calibration.mapping import load_mapping
+from simulator.calibration.ticketlog import read_ticket_log
 from simulator.cli import main
 from simulator.errors import ScenarioError, SimulatorError, TicketLogError
 
@@ -211,3 +211,12 @@ def test_mapping_errors_name_the_key(tmp_path: Path) -> None:
     export = write(tmp_path, GOOD)
     with pytest.raises(TicketLogError, match="column 'nomor', which the export does not have"):
         read_ticket_log(export, mapping=load_mapping(mapping))
+
+
+def test_line_numbers_survive_blank_lines_and_quoted_line_breaks(tmp_path: Path) -> None:
+    rows = [GOOD[0], "", GOOD[1].replace(",v2", ',"two\nlines"'), "2024-03-04,A009,capil"]
+    log = read_ticket_log(write(tmp_path, rows))
+    assert list(log.tickets["line"]) == [2, 5]
+    assert log.rejected.to_dict("records") == [
+        {"line": 6, "reason": "3 fields, but the header has 13 columns"}
+    ]

@@ -442,3 +442,26 @@ def write_log(
     holidays = folder / "holidays.csv"
     pd.DataFrame({"date": list(truth.holidays)}).to_csv(holidays, index=False)
     return tickets, booking_file, holidays, log
+
+
+def hall_truth(copies: int = 2, weeks: int = 52) -> Truth:
+    """``copies`` of the default hall's agencies side by side (ids suffixed ``-2``, ...): a year
+    of two copies is about 150,000 tickets, a busy hall's year (bench/calibrate.py)."""
+    base = default_truth(weeks=weeks)
+    agencies = []
+    transfers = []
+    for k in range(copies):
+        suffix = "" if k == 0 else f"-{k + 1}"
+        for a in base.agencies:
+            agencies.append(
+                AgencyTruth(
+                    **{
+                        **a.__dict__,
+                        "id": a.id + suffix,
+                        "letter": chr(ord(a.letter) + 3 * k),
+                        "visitors_per_day": a.visitors_per_day * 1.1,
+                    }
+                )
+            )
+        transfers += [(f + suffix, t + suffix, s) for f, t, s in base.transfers]
+    return Truth(**{**base.__dict__, "agencies": tuple(agencies), "transfers": tuple(transfers)})
