@@ -220,3 +220,12 @@ def test_line_numbers_survive_blank_lines_and_quoted_line_breaks(tmp_path: Path)
     assert log.rejected.to_dict("records") == [
         {"line": 6, "reason": "3 fields, but the header has 13 columns"}
     ]
+
+
+def test_the_documented_example_mapping_loads() -> None:
+    root = Path(__file__).resolve().parents[2]
+    mapping = load_mapping(root / "docs" / "examples" / "antrian-mapping.yaml")
+    assert mapping.source("outcome").values["TIDAK_HADIR"] == "no_show"  # type: ignore[union-attr]
+    assert mapping.clock_format == "%H.%M.%S"
+    text = (root / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert "examples/antrian-mapping.yaml" in text and "img/calibration-waits.png" in text
