@@ -94,7 +94,6 @@ def calibration_view(
     """The tab: uploads, the Calibrate button, the outcome, downloads and the report."""
     import streamlit as st
     from streamlit import session_state as state
-    from streamlit.components.v1 import html as show_html
 
     st.subheader(tr("calib_title"))
     st.caption(tr("calib_help"))
@@ -166,4 +165,5 @@ def calibration_view(
         on_click=on_continue,
         args=(f"{Path(done.name).stem}-calibrated.yaml", done.result.scenario),
     )
-    show_html(done.report_html, height=900, scrolling=True)
+    # The report is our own HTML: every value taken from the upload is escaped in it.
+    st.iframe(done.report_html, height=900)
