@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.calibration.companions import read_bookings, read_holidays
-from simulator.calibration.estimate import Calibration, estimate
+from simulator.calibration.estimate import Calibration, estimate, without_walking
 from simulator.calibration.mapping import load_mapping
 from simulator.calibration.summary import summary_json, summary_text
 from simulator.calibration.ticketlog import TicketLog, read_ticket_log
+from simulator.calibration.walking_time import walking_minutes
 from simulator.calibration.writer import scenario_text
 from simulator.errors import SimulatorError
 from simulator.output import atomic_write_bytes
@@ -55,6 +56,9 @@ def calibrate_log(
         holidays=read_holidays(holidays, sep=sep) if holidays is not None else None,
         bookings=read_bookings(bookings, sep=sep) if bookings is not None else None,
     )
+    if layout is not None:
+        walk = walking_minutes(layout, {a.id: a.counters for a in calibration.agencies})
+        calibration = without_walking(calibration, walk)
     name = f"Calibrated from {Path(log.source).name}"
     text, scenario = scenario_text(
         calibration, name=name, layout=str(layout) if layout else None, out=out

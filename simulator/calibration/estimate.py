@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,7 @@ __all__ = [
     "ServiceEstimate",
     "TransferEstimate",
     "estimate",
+    "without_walking",
 ]
 
 MIN_SERVICE_FIT = 20
@@ -51,6 +52,8 @@ class ServiceEstimate:
     """(service code, share of timed visits, fit), when the log has a ``service`` column."""
     durations: np.ndarray = field(repr=False)
     empirical: Empirical = field(repr=False)
+    walk_min: float = 0.0
+    """Minutes of walking to the counter subtracted from every duration (``--layout``)."""
 
     @property
     def kind(self) -> str:
@@ -145,8 +148,10 @@ def _reference_type(counts: dict[str, int]) -> str:
     return next(t for t in preference if counts.get(t) == most)
 
 
-def _service_estimate(timed: pd.DataFrame, by_service: bool) -> ServiceEstimate | None:
-    durations = (timed["ended"] - timed["called"]).to_numpy()
+def _service_estimate(
+    timed: pd.DataFrame, by_service: bool, walk_min: float = 0.0
+) -> ServiceEstimate | None:
+    durations = (timed["ended"] - timed["called"]).to_numpy() - walk_min
     if len(durations) < 2:
         return None
     overall = fit_durations(durations)
@@ -172,7 +177,24 @@ def _service_estimate(timed: pd.DataFrame, by_service: bool) -> ServiceEstimate 
         components=tuple(components),
         durations=durations,
         empirical=empirical_alternative(durations),
+        walk_min=walk_min,
     )
+
+
+def without_walking(calibration: Calibration, walk_min: dict[str, float]) -> Calibration:
+    """The calibration with each agency's service times refitted after subtracting its walk
+    from the waiting zone to the counter (minutes per agency, from the floor plan)."""
+    tickets = calibration.log.tickets
+    agencies = []
+    for agency in calibration.agencies:
+        timed = tickets[
+            (tickets["agency"] == agency.id) & tickets["outcome"].isin(("served", "transferred"))
+        ]
+        service = _service_estimate(
+            timed, calibration.log.has("service"), walk_min.get(agency.id, 0.0)
+        )
+        agencies.append(replace(agency, service=service))
+    return replace(calibration, agencies=tuple(agencies))
 
 
 def _patience(tickets: pd.DataFrame) -> PatienceFit | None:

@@ -292,6 +292,11 @@ def _agency_lines(agency: AgencyEstimate, c: Calibration) -> list[str]:
             + ", ".join(f"{f.kind} {f.aic:.0f}" for f in fit.fits)
             + f"; KS distance of the best {fit.ks_distance:.3f}"
         )
+        if agency.service.walk_min > 0:
+            lines.append(
+                f"  # the walk from the waiting zone to the counter on the floor plan "
+                f"({agency.service.walk_min:.2f} min) is subtracted: the simulation walks it"
+            )
         if key == "service":
             lines.append(f"  service: {_dump(value)}")
         else:
