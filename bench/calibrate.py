@@ -58,7 +58,10 @@ def main() -> None:
         t_read, checked = _best(lambda: read_ticket_log(tickets), args.repeat)
         t_cal, result = _best(
             lambda: calibrate_log(
-                checked, holidays=holidays, bookings=bookings, out=folder / "c.yaml"
+                checked,  # type: ignore[arg-type]
+                holidays=holidays,
+                bookings=bookings,
+                out=folder / "c.yaml",
             ),
             args.repeat,
         )

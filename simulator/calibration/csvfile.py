@@ -172,6 +172,7 @@ def read_text_table(
             f"the file is empty; expected a {what} with a header line", file=source
         )
     fast = None if '"' in text else _fast_split(text, sep)
+    lines: np.ndarray | list[int]
     if fast is not None:
         header, frame, lines = fast
         bad: list[tuple[int, str]] = []
@@ -191,7 +192,7 @@ def read_text_table(
     for column in header:
         frame[column] = frame[column].astype(str).str.strip()
     blank = (frame == "").all(axis=1).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
-    line_series = pd.Series(lines, dtype="int64")
+    line_series = pd.Series(np.asarray(lines), dtype="int64")
     if blank.any():
         frame = frame[~blank].reset_index(drop=True)
         line_series = line_series[~blank].reset_index(drop=True)

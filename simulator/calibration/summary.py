@@ -64,7 +64,28 @@ def _shares_to_one(
     return [(n, share / total, f) for n, share, f in components]
 
 
-def _agency(agency: AgencyEstimate) -> dict[str, Any]:
+def _profile(agency: AgencyEstimate, edges: Any) -> list[dict[str, Any]]:
+    """Shares of first visits per half hour: all, walk-ins among walk-ins, online among online."""
+    return [
+        {
+            "start": format_clock(a),
+            "end": format_clock(b),
+            "share": _r(s, 4),
+            "walk_in": _r(w, 4),
+            "online": _r(o, 4),
+        }
+        for a, b, s, w, o in zip(
+            edges[:-1],
+            edges[1:],
+            agency.profile,
+            agency.walk_in_profile,
+            agency.online_profile,
+            strict=True,
+        )
+    ]
+
+
+def _agency(agency: AgencyEstimate, edges: Any) -> dict[str, Any]:
     v = agency.volumes
     return {
         "id": agency.id,
@@ -79,6 +100,7 @@ def _agency(agency: AgencyEstimate) -> dict[str, Any]:
         "priority_share": _r(agency.priority_share, 4),
         "online_share": _r(agency.booking.online_share, 4),
         "booking": agency.booking.to_json(),
+        "arrival_profile": _profile(agency, edges),
         "counters": agency.counters,
         "counters_profile": [
             {"start": format_clock(p.start), "end": format_clock(p.end), "counters": p.counters}
@@ -114,7 +136,7 @@ def summary_json(c: Calibration) -> dict[str, Any]:
         "patience_mean_min": _r(c.patience.mean_min, 2) if c.patience else None,
         "no_show_call_min": _r(c.no_show_call_min),
         "priority_share": _r(c.priority_share, 4),
-        "agencies": [_agency(a) for a in c.agencies],
+        "agencies": [_agency(a, c.edges) for a in c.agencies],
         "transfers": [
             {"from": t.source, "to": t.target, "share": _r(t.share, 4), "count": t.count}
             for t in c.transfers
