@@ -27,13 +27,13 @@ def test_hourly_figures_inside_the_simulated_bands(report) -> None:  # type: ign
     table = check.table
     assert set(table["day_type"]) == {"mon", "tue", "wed", "thu", "fri", "post-holiday"}
     assert table["comparable"].mean() > 0.9
-    # 5% of cells fall outside a 95% band by chance; the engine does not yet charge counters
-    # for no-show calls (the generator does), which adds a little at the busiest hours.
-    # (Measured on this log: tickets 3%, no-shows 7%, mean wait 10%, p90 wait 8%.)
-    assert check.flagged_share("tickets") <= 0.08
-    assert check.flagged_share("no_shows") <= 0.12
-    assert check.flagged_share("wait_mean_min") <= 0.15
-    assert check.flagged_share("wait_p90_min") <= 0.15
+    # 5% of cells fall outside a 95% band by chance; a little more here, as the parameters are
+    # estimates and the band's sd comes from 40 replications of skewed hourly figures.
+    # (Measured on this log: tickets 3%, no-shows 5%, mean wait 8%, p90 wait 7%.)
+    assert check.flagged_share("tickets") <= 0.06
+    assert check.flagged_share("no_shows") <= 0.10
+    assert check.flagged_share("wait_mean_min") <= 0.12
+    assert check.flagged_share("wait_p90_min") <= 0.12
 
 
 def test_report_is_self_contained_and_bilingual(report) -> None:  # type: ignore[no-untyped-def]
