@@ -95,8 +95,9 @@ def _separator_hint(header: list[str], sep: str) -> str:
 
 
 def _fast_split(text: str, sep: str) -> tuple[list[str], pd.DataFrame, np.ndarray] | None:
-    """pandas' C parser, when the file has no quotes (so row ``i`` is on line ``i + 2``) and
-    every row has the header's width; ``None`` otherwise (then :func:`_exact_split`)."""
+    """Split with pandas' C parser when the file has no quotes (so row ``i`` is on line
+    ``i + 2``) and every row has the header's width; ``None`` otherwise (then
+    :func:`_exact_split`)."""
     body = text.lstrip("\r\n")
     skipped = text[: len(text) - len(body)].count("\n")
     try:

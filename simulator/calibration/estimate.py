@@ -57,6 +57,7 @@ class ServiceEstimate:
 
     @property
     def kind(self) -> str:
+        """``mixture`` with one fit per service, else the chosen family."""
         return "mixture" if self.components else self.fit.best.kind
 
 

@@ -1,4 +1,4 @@
-"""Observed against simulated, per agency and hour: does the calibrated scenario reproduce the log?
+"""Observed against simulated, per agency and hour: the calibrated scenario against its log.
 
 For each day type the calibrated scenario is simulated for a number of days (replications).
 Per agency and hour of the ticket (when it was issued) four figures are compared: tickets
@@ -170,8 +170,8 @@ def check_fit(
             if metric in COUNTS:
                 # A day's count varies at least as a Poisson count, and a rate never seen in
                 # the replications is still possibly one event in twice as many days.
-                floor = np.maximum(table["simulated"], 0.5 / table["reps"].clip(lower=1))
-                sd = np.maximum(sd.fillna(0), np.sqrt(floor))
+                floor = (0.5 / table["reps"].clip(lower=1)).combine(table["simulated"], max)
+                sd = sd.fillna(0).combine(floor**0.5, max)
             half = Z95 * sd * np.sqrt(1 / table["days"] + 1 / table["reps"])
             table["low"] = table["simulated"] - half
             table["high"] = table["simulated"] + half

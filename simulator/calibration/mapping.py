@@ -25,7 +25,7 @@ import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from simulator.errors import TicketLogError
-from simulator.scenario import explain_validation_error, read_yaml_file
+from simulator.yaml_input import explain_validation_error, read_yaml_file
 
 __all__ = ["ColumnMapping", "ColumnSource", "apply_mapping", "load_mapping"]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -47,6 +48,7 @@ class PatienceFit:
 
     @property
     def mean_min(self) -> float:
+        """Mean patience in minutes."""
         return self.distribution.mean
 
 
@@ -66,7 +68,7 @@ def fit_patience(no_show_waits: np.ndarray, served_waits: np.ndarray) -> Patienc
     if total > MAX_OBSERVATIONS:
         left = _sample(left, max(1, round(MAX_OBSERVATIONS * len(left) / total)), rng)
         right = _sample(right, max(1, round(MAX_OBSERVATIONS * len(right) / total)), rng)
-    data = stats.CensoredData(left=left, right=right)
+    data: stats.CensoredData = stats.CensoredData(left=left, right=right)
     candidates: list[tuple[float, str, Distribution]] = []
     guess = float(np.concatenate([left, right]).mean())
     scale = stats.expon.fit(data, floc=0)[1]
@@ -119,7 +121,7 @@ def fit_patience(no_show_waits: np.ndarray, served_waits: np.ndarray) -> Patienc
     )
 
 
-def _aic(frozen: stats.rv_continuous, left: np.ndarray, right: np.ndarray, k: int) -> float:
+def _aic(frozen: Any, left: np.ndarray, right: np.ndarray, k: int) -> float:
     with np.errstate(divide="ignore"):
         loglik = float(np.sum(frozen.logcdf(left)) + np.sum(frozen.logsf(right)))
     return 2 * k - 2 * loglik if math.isfinite(loglik) else math.inf

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -24,6 +25,8 @@ SHORTEST_MIN = 1.0 / 60.0
 EMPIRICAL_POINTS = 100
 _CV_RANGE = (0.01, 10.0)
 Fitted = LogNormal | Gamma | Exponential
+Frozen = Any
+"""A frozen scipy distribution (its type differs per family in scipy-stubs)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +57,7 @@ class ServiceFit:
 
     @property
     def distribution(self) -> Fitted:
+        """The chosen family's distribution."""
         return self.best.distribution
 
 
@@ -61,11 +65,11 @@ def _cv(value: float) -> float:
     return float(min(max(value, _CV_RANGE[0]), _CV_RANGE[1]))
 
 
-def _families(x: np.ndarray) -> list[tuple[FamilyFit, stats.rv_continuous]]:
-    out = []
+def _families(x: np.ndarray) -> list[tuple[FamilyFit, Frozen]]:
+    out: list[tuple[FamilyFit, Frozen]] = []
     s, _, scale = stats.lognorm.fit(x, floc=0)
     cv = _cv(math.sqrt(math.expm1(s * s)))
-    frozen = stats.lognorm(s, 0, scale)
+    frozen: Frozen = stats.lognorm(s, 0, scale)
     out.append(
         (
             FamilyFit(

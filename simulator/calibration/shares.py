@@ -36,6 +36,7 @@ class BookingFigures:
     by the quota, or the two systems disagree)."""
 
     def to_json(self) -> dict[str, float | int | None]:
+        """The figures for the JSON summary (rounded)."""
         return {
             "online_share": round(self.online_share, 4),
             "online_tickets": self.online_tickets,

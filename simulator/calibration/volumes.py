@@ -61,7 +61,10 @@ def find_quota(
     last_issue = tickets[tickets["date"].isin(at_top)].groupby("date")["issued"].max()
     if not (last_issue < last_ticket - QUOTA_EARLY_MIN).any():
         return None, ()
-    days = tuple(QuotaDay(date=d, time_min=float(t)) for d, t in last_issue.sort_index().items())
+    days = tuple(
+        QuotaDay(date=pd.Timestamp(d), time_min=float(t))  # type: ignore[arg-type]
+        for d, t in last_issue.sort_index().items()
+    )
     return top, days
 
 
@@ -94,7 +97,7 @@ def agency_volumes(
         before = first[(first["date"] == day.date) & (first["issued"] <= day.time_min)]
         reached = float(cumulative_share(edges, shares, np.array([day.time_min]))[0])
         if reached >= MIN_SHARE_BEFORE_QUOTA and day.date in per_date.index:
-            per_date[day.date] = len(before) / reached
+            per_date.loc[day.date] = len(before) / reached  # type: ignore[call-overload]
     types = pd.Series({d: dates[d] for d in open_dates}, dtype=object)
     by_type = {
         t: float(per_date[types.index[types == t]].mean())

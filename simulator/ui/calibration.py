@@ -18,8 +18,8 @@ from simulator.calibration.report import fit_report
 from simulator.calibration.ticketlog import ticket_log_from_bytes
 from simulator.errors import SimulatorError
 from simulator.scenario import Scenario
-from simulator.ui.files import UploadError
 from simulator.ui.i18n import Translator
+from simulator.ui.messages import TranslatedError
 
 __all__ = [
     "APP_REPLICATIONS",
@@ -48,16 +48,16 @@ class CalibrationUpload:
 
 def _checked(data: bytes, name: str) -> bytes:
     if Path(name).suffix.lower() not in LOG_SUFFIXES:
-        raise UploadError("error_upload_format", name=name, expected=", ".join(LOG_SUFFIXES))
+        raise TranslatedError("error_upload_format", name=name, expected=", ".join(LOG_SUFFIXES))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadError(
+        raise TranslatedError(
             "error_upload_too_big",
             name=name,
             size_kb=len(data) // 1024,
             limit_kb=MAX_UPLOAD_BYTES // 1024,
         )
     if not data:
-        raise UploadError("error_upload_empty", name=name)
+        raise TranslatedError("error_upload_empty", name=name)
     return data
 
 
@@ -117,7 +117,7 @@ def calibration_view(
                     sep=sep,
                     decimal=decimal,
                 )
-            except UploadError as exc:
+            except TranslatedError as exc:
                 state.pop("calibration", None)
                 st.error(tr(exc.key, **exc.values))
             except SimulatorError as exc:

@@ -10,8 +10,8 @@ from ticketgen import default_truth, generate
 
 from simulator.errors import TicketLogError
 from simulator.ui.calibration import calibrate_upload
-from simulator.ui.files import UploadError
 from simulator.ui.i18n import CATALOGUE, Translator
+from simulator.ui.messages import TranslatedError
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_an_uploaded_log_gives_report_and_scenario(upload: tuple[bytes, bytes, b
     ],
 )
 def test_bad_uploads_get_translated_messages(data: bytes, name: str, key: str) -> None:
-    with pytest.raises(UploadError) as info:
+    with pytest.raises(TranslatedError) as info:
         calibrate_upload(data, name)
     assert info.value.key == key
     assert Translator("id")(key, **info.value.values)
