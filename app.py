@@ -29,7 +29,7 @@ from simulator.scenario import (
     Scenario,
     load_scenario,
 )
-from simulator.ui import editing, files, layouts, runs
+from simulator.ui import calibration, editing, files, layouts, runs
 from simulator.ui.compare_tab import compare_tab
 from simulator.ui.i18n import (
     DEFAULT_LANGUAGE,
@@ -129,6 +129,13 @@ def on_scenario_upload() -> None:
         state["upload_message"] = Message.warning("upload_layout_dropped", layout=dropped)
     else:
         state["upload_message"] = Message.success("upload_ok", name=upload.name)
+
+
+def use_calibrated(name: str, scenario: Scenario) -> None:
+    """The calibrated scenario becomes the scenario being edited (as an uploaded one)."""
+    state["uploaded_scenario"] = (name, scenario)
+    state["scenario_file"] = UPLOADED
+    state["upload_message"] = Message.success("calib_continued")
 
 
 def on_layout_upload() -> None:
@@ -486,9 +493,17 @@ def main() -> None:
     st.title(tr("app_title"))
     st.caption(tr("app_subtitle"))
     status = st.container()
-    tab_results, tab_edit, tab_plan, tab_compare = st.tabs(
-        [tr("tab_results"), tr("tab_edit"), tr("tab_plan"), tr("tab_compare")]
+    tab_results, tab_edit, tab_plan, tab_compare, tab_calibration = st.tabs(
+        [
+            tr("tab_results"),
+            tr("tab_edit"),
+            tr("tab_plan"),
+            tr("tab_compare"),
+            tr("tab_calibration"),
+        ]
     )
+    with tab_calibration:
+        calibration.calibration_view(tr, on_continue=use_calibrated)
     with tab_edit:
         edited = editor(tr, base, shipped)
     show_edited(tr, edited, pressed, progress_slot)

@@ -363,6 +363,38 @@ def optimize(
     typer.echo(result.to_text())
 
 
+@app.command("calibrate")
+def calibrate(
+    tickets: Annotated[Path, typer.Argument(metavar="TICKETS.csv", help="Queue-ticket log.")],
+    out: Annotated[Path, typer.Option("--out", help="Calibrated scenario YAML to write.")],
+    holidays: Annotated[Path | None, typer.Option(help="CSV of public holidays (date).")] = None,
+    bookings: Annotated[Path | None, typer.Option(help="CSV of online bookings.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Column mapping YAML.")] = None,
+    sep: Annotated[str, typer.Option(help="Field separator, e.g. ';'.")] = ",",
+    decimal: Annotated[str, typer.Option(help="Decimal mark: '.' or ','.")] = ".",
+    layout: Annotated[Path | None, typer.Option(help="Floor plan for the scenario.")] = None,
+    report: Annotated[Path | None, typer.Option(help="Fit report (HTML) to write.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Fit a scenario to the hall's queue-ticket log (docs/calibration.md)."""
+    from simulator.calibration.command import calibrate_command
+
+    typer.echo(
+        calibrate_command(
+            tickets,
+            out=out,
+            holidays=holidays,
+            bookings=bookings,
+            mapping=mapping,
+            sep=sep,
+            decimal=decimal,
+            layout=layout,
+            report=report,
+            as_json=as_json,
+        )
+    )
+
+
 def _day_records(plan: Plan, seed: int, replications: int) -> dict[str, pd.DataFrame]:
     """Every visitor and every step of every replication (re-simulated: the same streams give
     the same days, so this matches the KPIs exactly)."""

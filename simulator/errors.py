@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["FloorPlanError", "ScenarioError", "SimulatorError"]
+__all__ = ["FloorPlanError", "ScenarioError", "SimulatorError", "TicketLogError"]
 
 
 class SimulatorError(Exception):
@@ -38,3 +38,17 @@ class FloorPlanError(SimulatorError):
 
     Problems inside a readable drawing are reported by the floor-plan check instead.
     """
+
+
+class TicketLogError(SimulatorError):
+    """A ticket log (or a companion file: bookings, holidays, column mapping) cannot be read.
+
+    Broken *rows* are not errors: they are reported with their line numbers and calibration
+    goes on without them. This is for a file that cannot be read at all (empty, not text, a
+    required column missing, every row broken).
+    """
+
+    def __init__(self, message: str, *, file: str | None = None) -> None:
+        self.file = file
+        self.detail = message
+        super().__init__(f"{file}: {message}" if file else message)

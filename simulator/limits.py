@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.calibration.csvfile import MAX_LOG_BYTES
 from simulator.floorplan.assemble import MAX_COORDINATE_M, MAX_COUNTERS
 from simulator.floorplan.limits import MAX_ENTITIES, MAX_FILE_BYTES
 from simulator.scenario import (
@@ -35,6 +36,7 @@ __all__ = [
     "MAX_COUNTERS_PER_AGENCY",
     "MAX_ENTITIES",
     "MAX_FILE_BYTES",
+    "MAX_LOG_BYTES",
     "MAX_REPLICATIONS",
     "MAX_RUN_VISITORS",
     "MAX_SCENARIO_BYTES",
@@ -91,6 +93,11 @@ LIMITS: tuple[Limit, ...] = (
         what="DXF entities (ENTITIES section) or GeoJSON features in a floor plan",
     ),
     Limit(name="MAX_COUNTERS", value=MAX_COUNTERS, what="counters in a floor plan"),
+    Limit(
+        name="MAX_LOG_BYTES",
+        value=MAX_LOG_BYTES,
+        what="bytes in a ticket log or its companion files (calibration)",
+    ),
     Limit(
         name="MAX_COORDINATE_M",
         value=MAX_COORDINATE_M,

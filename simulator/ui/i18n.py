@@ -335,6 +335,33 @@ _ID: dict[str, str] = {
         "replikasi yang sama); selang kepercayaan 95% menurut distribusi t Student. "
         "Perbedaan disebut signifikan bila selangnya tidak mencakup nol."
     ),
+    # calibration from a ticket log (simulator/ui/calibration.py)
+    "tab_calibration": "Kalibrasi",
+    "calib_title": "Kalibrasi dari log tiket antrean",
+    "calib_help": (
+        "Unggah ekspor log tiket dari sistem antrean (satu baris per tiket, lihat "
+        "docs/calibration.md). Hasilnya: skenario yang cocok dengan hari-hari MPP sendiri, "
+        "dan laporan yang membandingkan log dengan simulasi."
+    ),
+    "calib_log": "Log tiket (CSV)",
+    "calib_holidays": "Hari libur (CSV, kolom date; opsional)",
+    "calib_bookings": "Pemesanan daring (CSV; opsional)",
+    "calib_sep": "Pemisah kolom",
+    "calib_decimal": "Tanda desimal",
+    "calib_run": "Kalibrasi",
+    "calib_running": "Membaca log, mengestimasi dan mensimulasikan ...",
+    "calib_done": (
+        "{valid} dari {rows} baris sah ({rejected} ditolak), {days} tanggal. Skenario siap."
+    ),
+    "calib_rejected": "Baris ditolak pertama: {lines}",
+    "calib_error": "Log tidak dapat dibaca: {message}",
+    "calib_download_scenario": "Unduh skenario hasil kalibrasi (YAML)",
+    "calib_download_report": "Unduh laporan kalibrasi (HTML)",
+    "calib_continue": "Lanjutkan dengan skenario ini",
+    "calib_continued": "Skenario hasil kalibrasi kini dipakai; lihat tab Hasil dan Ubah skenario.",
+    "sep_comma": "koma ,",
+    "sep_semicolon": "titik koma ;",
+    "sep_tab": "tab",
 }
 
 _EN: dict[str, str] = {
@@ -632,6 +659,33 @@ _EN: dict[str, str] = {
         "replication numbers); 95% confidence intervals from Student's t distribution. A "
         "difference is called significant when its interval does not include zero."
     ),
+    # calibration from a ticket log (simulator/ui/calibration.py)
+    "tab_calibration": "Calibration",
+    "calib_title": "Calibrate from the queue-ticket log",
+    "calib_help": (
+        "Upload the ticket log exported from the queue system (one row per ticket, see "
+        "docs/calibration.md). You get a scenario fitted to the hall's own days, and a report "
+        "comparing the log with the simulation."
+    ),
+    "calib_log": "Ticket log (CSV)",
+    "calib_holidays": "Public holidays (CSV, column date; optional)",
+    "calib_bookings": "Online bookings (CSV; optional)",
+    "calib_sep": "Column separator",
+    "calib_decimal": "Decimal mark",
+    "calib_run": "Calibrate",
+    "calib_running": "Reading the log, estimating and simulating ...",
+    "calib_done": (
+        "{valid} of {rows} rows valid ({rejected} rejected), {days} dates. Scenario ready."
+    ),
+    "calib_rejected": "First rejected rows: {lines}",
+    "calib_error": "The log cannot be read: {message}",
+    "calib_download_scenario": "Download the calibrated scenario (YAML)",
+    "calib_download_report": "Download the calibration report (HTML)",
+    "calib_continue": "Continue with this scenario",
+    "calib_continued": "The calibrated scenario is now in use; see the Results and Edit tabs.",
+    "sep_comma": "comma ,",
+    "sep_semicolon": "semicolon ;",
+    "sep_tab": "tab",
 }
 
 #: Language code -> key -> text.

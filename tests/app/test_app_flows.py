@@ -103,7 +103,13 @@ def test_opens_on_the_default_scenario_with_results_shown() -> None:
     at = start()
     assert at.selectbox(key="scenario_file").value == "normal-day.yaml"
     assert at.selectbox(key="layout_choice").value == "korpri-central"
-    assert [t.label for t in at.tabs] == ["Hasil", "Ubah skenario", "Denah", "Perbandingan"]
+    assert [t.label for t in at.tabs] == [
+        "Hasil",
+        "Ubah skenario",
+        "Denah",
+        "Perbandingan",
+        "Kalibrasi",
+    ]
     scenario = load_scenario(REPO / "scenarios" / "normal-day.yaml")
     expected = runs.run_scenario(scenario).overall
     shown = metrics(at)
@@ -143,7 +149,13 @@ def test_counter_change_waits_for_run_then_changes_results(
 def test_language_switch_translates_every_screen() -> None:
     at = start()
     at.radio(key="lang").set_value("en").run()
-    assert [t.label for t in at.tabs] == ["Results", "Edit scenario", "Floor plan", "Comparison"]
+    assert [t.label for t in at.tabs] == [
+        "Results",
+        "Edit scenario",
+        "Floor plan",
+        "Comparison",
+        "Calibration",
+    ]
     assert "p90 waiting time" in metrics(at)
     assert at.button(key="run").label == "Run"
     assert_one_language(at, "en")
