@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Generator
+from typing import Any
 
 import numpy as np
 import simpy
@@ -395,7 +396,7 @@ class _Day:
         self.plan = plan
         self.env = simpy.Environment(initial_time=0.0)
         self.site: SiteLayout | None = plan.site
-        self.visitors: dict[str, list] = {name: [] for name in VISITOR_COLUMNS}
+        self.visitors: dict[str, list[Any]] = {name: [] for name in VISITOR_COLUMNS}
         self.issued = [0] * len(plan.agencies)
         self.last_ticket = plan.last_ticket
         self._draw(seed, replication)
@@ -449,7 +450,9 @@ class _Day:
         capacity = n + info + kiosk + 2 * transfers
         self.n_steps = 0
         defaults = {"outcome": OUTCOME_SERVED, "counter": -1, "leg": 0, "priority": False}
-        self.steps = {name: [defaults.get(name, NAN)] * capacity for name in STEP_COLUMNS}
+        self.steps: dict[str, list[Any]] = {
+            name: [defaults.get(name, NAN)] * capacity for name in STEP_COLUMNS
+        }
         self.service = [NAN] * capacity
         self.deadline = [INF] * capacity
         steps = self.steps
@@ -614,7 +617,7 @@ class _Day:
             return 0.0
         metres, extra = self.site.leg(origin, destination, priority=self.priority[visitor])
         self.visitors["walk_m"][visitor] += metres
-        return metres / self.speed[visitor] / 60.0 + extra
+        return float(metres / self.speed[visitor] / 60.0 + extra)
 
     def _legs(
         self, origin: str, destination: str, priority: np.ndarray
@@ -671,19 +674,16 @@ class _Day:
 
     def _arrive(self, visitor: int) -> None:
         now = self.env.now
-        if self.info is not None and self.uses_info[visitor]:
+        info, kiosk = self.info, self.kiosk
+        if info is not None and self.uses_info[visitor]:
             self._later(
                 self._walk(visitor, ENTRANCE, INFO),
-                lambda: self._queue_front(
-                    self.info, visitor, INFO_STATION, self.info_t[visitor], 0
-                ),
+                lambda: self._queue_front(info, visitor, INFO_STATION, self.info_t[visitor], 0),
             )
-        elif self.kiosk is not None:
+        elif kiosk is not None:
             self._later(
                 self._walk(visitor, ENTRANCE, KIOSK),
-                lambda: self._queue_front(
-                    self.kiosk, visitor, KIOSK_STATION, self.kiosk_t[visitor], 0
-                ),
+                lambda: self._queue_front(kiosk, visitor, KIOSK_STATION, self.kiosk_t[visitor], 0),
             )
         elif now < self.plan.tickets_open:
             # Before tickets open, visitors wait at the door and take their tickets in arrival
@@ -713,12 +713,11 @@ class _Day:
 
     def _after_info(self, step: int, server: int, now: float) -> None:
         visitor = self.steps["visitor"][step]
-        if self.kiosk is not None:
+        kiosk = self.kiosk
+        if kiosk is not None:
             self._later(
                 self._walk(visitor, INFO, KIOSK),
-                lambda: self._queue_front(
-                    self.kiosk, visitor, KIOSK_STATION, self.kiosk_t[visitor], 0
-                ),
+                lambda: self._queue_front(kiosk, visitor, KIOSK_STATION, self.kiosk_t[visitor], 0),
             )
         else:
             self._ticket_and_queue(visitor, self.agency_of[visitor], 0, now, now, INFO)
@@ -810,11 +809,12 @@ class _Day:
             return
         here = counter_node(self.queue_ids[s["station"][step]], server)
         if s["leg"][step] == 0 and target >= 0 and self.plan.agencies[target].open_today:
-            if self.kiosk is not None:
+            kiosk = self.kiosk
+            if kiosk is not None:
                 self._later(
                     self._walk(visitor, here, KIOSK),
                     lambda: self._queue_front(
-                        self.kiosk, visitor, KIOSK_STATION, self.kiosk2_t[visitor], 1
+                        kiosk, visitor, KIOSK_STATION, self.kiosk2_t[visitor], 1
                     ),
                 )
             else:
