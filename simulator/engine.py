@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from simulator.bookings import DayBookings, draw_bookings
 from simulator.plan import AgencyPlan, CounterSchedule, Plan, WalkingSpeeds
 from simulator.records import (
     INFO_STATION,
@@ -33,6 +34,12 @@ from simulator.records import (
     OUTCOME_ABANDONED,
     OUTCOME_SERVED,
     OUTCOME_TURNED_AWAY,
+    REFUSED_CLOSED,
+    REFUSED_LAST_TICKET,
+    REFUSED_LATE_BOOKING,
+    REFUSED_NONE,
+    REFUSED_QUOTA,
+    REFUSED_WALK_IN_QUOTA,
     STEP_COLUMNS,
     VISITOR_COLUMNS,
     DayRecords,
@@ -71,6 +78,8 @@ def _speeds(group: WalkingSpeeds, rng: np.random.Generator, size: int) -> np.nda
 
 _DRAWN = (
     "arrival",
+    "channel",
+    "slot",
     "priority",
     "uses_info",
     "speed",
@@ -88,14 +97,27 @@ _DRAWN = (
 
 def _agency_draws(
     plan: Plan, agency: AgencyPlan, *, seed: int, replication: int
-) -> dict[str, np.ndarray]:
-    """The draws of one agency's visitors, each purpose from the agency's own stream."""
+) -> tuple[dict[str, np.ndarray], DayBookings | None]:
+    """The draws of one agency's visitors, each purpose from the agency's own stream, and
+    its bookings of the day (``None`` without online booking)."""
 
     def rng(purpose: str) -> np.random.Generator:
         return stream(seed=seed, replication=replication, owner=agency.id, purpose=purpose)
 
     front = plan.front_office
     times = _arrival_times(agency, rng("arrivals"))
+    channel = np.zeros(len(times), dtype=np.int64)
+    slot = np.full(len(times), NAN)
+    booked: DayBookings | None = None
+    if agency.booking is not None:
+        booked = draw_bookings(agency, agency.booking, rng("booking"))
+        came = booked.came
+        times = np.concatenate([times, booked.spill, booked.arrival[came]])
+        channel = np.concatenate([channel, np.zeros(len(booked.spill), np.int64)])
+        channel = np.concatenate([channel, np.ones(int(came.sum()), np.int64)])
+        slot = np.concatenate([slot, np.full(len(booked.spill), NAN), booked.slot[came]])
+        order = np.argsort(times, kind="stable")
+        times, channel, slot = times[order], channel[order], slot[order]
     n = len(times)
     attrs = rng("visitors")
     priority = attrs.random(n) < agency.priority_share
@@ -126,6 +148,8 @@ def _agency_draws(
         kiosk2 = front.kiosks.service.sample(moves, n) if front.kiosks else np.zeros(n)
     return {
         "arrival": times,
+        "channel": channel,
+        "slot": slot,
         "priority": priority,
         "uses_info": uses_info,
         "speed": speed,
@@ -141,11 +165,32 @@ def _agency_draws(
         "service2": service2,
         "kiosk2": kiosk2,
         "patience2": patience2,
+    }, booked
+
+
+def _bookings_table(
+    drawn: list[tuple[dict[str, np.ndarray], DayBookings | None]],
+) -> dict[str, np.ndarray]:
+    """The day's bookings of every agency: ``agency``, ``slot``, ``came``."""
+    parts = [(i, b) for i, (_, b) in enumerate(drawn) if b is not None]
+    return {
+        "agency": np.concatenate([np.full(len(b.slot), i) for i, b in parts] or [[]]).astype(
+            np.int64
+        ),
+        "slot": np.concatenate([b.slot for _, b in parts] or [[]]).astype(float),
+        "came": np.concatenate([b.came for _, b in parts] or [[]]).astype(bool),
     }
 
 
+REGULAR = 0
+PRIORITY = 1
+BOOKED = 2
+"""Ticket classes, called in the order booked (once the slot has started, when bookings go
+first), priority, regular; first come first served within each."""
+
+
 class _Station:
-    """Servers that pull steps from a two-class FIFO queue (priority first).
+    """Servers that pull steps from FIFO queues of three classes (booked, priority, regular).
 
     ``begin(step, server, now)`` records the call and returns how long the server is busy;
     ``finish(step, server, now)`` routes the visitor on; ``abandon(step, server, now)`` records
@@ -176,6 +221,7 @@ class _Station:
         finish: Callable[[int, int, float], None],
         abandon: Callable[[int, int, float], None],
         no_show_call_min: float = 0.0,
+        reserved: int = 0,
         door: list[float] | None = None,
         door_steps: list[int] | None = None,
         door_priority: list[bool] | None = None,
@@ -188,8 +234,12 @@ class _Station:
         self.finish = finish
         self.abandon = abandon
         self.no_show_call_min = no_show_call_min
+        self.booked: deque[int] = deque()
         self.high: deque[int] = deque()
         self.low: deque[int] = deque()
+        self.queues = (self.low, self.high, self.booked)
+        self.reserved = reserved
+        self.unreserved = ((1 << servers) - 1) & ~((1 << reserved) - 1)
         self.door = door or []
         self.door_steps = door_steps or []
         self.door_priority = door_priority or []
@@ -206,14 +256,17 @@ class _Station:
             env.process(self._serve(server))
 
     # ------------------------------------------------------------------ tickets arriving
-    def put(self, step: int, priority: bool) -> None:
-        """Queue a step; the lowest-numbered parked (free, staffed) server calls it."""
-        (self.high if priority else self.low).append(step)
-        self._wake_lowest()
+    def put(self, step: int, ticket_class: int) -> None:
+        """Queue a step of ``ticket_class`` (:data:`REGULAR`, :data:`PRIORITY` or
+        :data:`BOOKED`); the lowest-numbered parked (free, staffed) server that may call it
+        does (counters reserved for bookings call booked tickets only)."""
+        self.queues[ticket_class].append(step)
+        self._wake_lowest(ticket_class)
 
-    def _wake_lowest(self) -> None:
-        if self.parked:
-            self._wake((self.parked & -self.parked).bit_length() - 1)
+    def _wake_lowest(self, ticket_class: int = 0) -> None:
+        parked = self.parked if ticket_class == BOOKED else self.parked & self.unreserved
+        if parked:
+            self._wake((parked & -parked).bit_length() - 1)
 
     def _wake(self, server: int) -> None:
         event = self.wake[server]
@@ -323,8 +376,10 @@ class _Station:
         finish = self.finish
         timeout = env.timeout
         has_breaks = self.has_breaks
+        booked = self.booked
         high = self.high
         low = self.low
+        reserved = self.reserved
         deadline = self.deadline
         abandon = self.abandon
         cost = self.no_show_call_min
@@ -337,14 +392,14 @@ class _Station:
                 resume = schedule.resume_time(server, now)
                 if resume > now:
                     available[server] = resume
-                    if self.parked and (self.high or self.low):
-                        self._wake_lowest()
+                    if self.parked and (self.booked or self.high or self.low):
+                        self._wake_lowest(BOOKED if self.booked else REGULAR)
                     yield self._off_until(server, resume)
                     continue
             step = -1
             missed = False
-            while high:
-                step = high.popleft()
+            while booked:
+                step = booked.popleft()
                 if deadline[step] >= now:
                     break
                 abandon(step, server, now)
@@ -352,9 +407,9 @@ class _Station:
                 if cost:
                     missed = True
                     break
-            if step < 0 and not missed:
-                while low:
-                    step = low.popleft()
+            if step < 0 and not missed and server >= reserved:
+                while high:
+                    step = high.popleft()
                     if deadline[step] >= now:
                         break
                     abandon(step, server, now)
@@ -362,14 +417,24 @@ class _Station:
                     if cost:
                         missed = True
                         break
+                if step < 0 and not missed:
+                    while low:
+                        step = low.popleft()
+                        if deadline[step] >= now:
+                            break
+                        abandon(step, server, now)
+                        step = -1
+                        if cost:
+                            missed = True
+                            break
             if missed:
                 # The holder of the ticket called has left: the counter loses the call's time.
                 available[server] = now + cost
                 yield timeout(cost)
                 continue
             if step >= 0:
-                if self.parked and (self.high or self.low):
-                    self._wake_lowest()
+                if self.parked and (self.booked or self.high or self.low):
+                    self._wake_lowest(BOOKED if self.booked else REGULAR)
                 busy = begin(step, server, now)
                 available[server] = now + busy
                 yield timeout(busy)
@@ -398,6 +463,7 @@ class _Day:
         self.site: SiteLayout | None = plan.site
         self.visitors: dict[str, list[Any]] = {name: [] for name in VISITOR_COLUMNS}
         self.issued = [0] * len(plan.agencies)
+        self.walk_ins = [0] * len(plan.agencies)
         self.last_ticket = plan.last_ticket
         self._draw(seed, replication)
         self._allocate_steps()
@@ -408,10 +474,12 @@ class _Day:
         """Every random quantity of every visitor, per agency from its own streams, then
         merged into arrival order (ties broken by agency)."""
         plan = self.plan
-        per_agency = [
+        drawn = [
             _agency_draws(plan, agency, seed=seed, replication=replication)
             for agency in plan.agencies
         ]
+        per_agency = [d for d, _ in drawn]
+        self.bookings = _bookings_table(drawn)
         times = np.concatenate([d["arrival"] for d in per_agency]) if per_agency else np.empty(0)
         agency_of = np.concatenate(
             [np.full(len(d["arrival"]), i) for i, d in enumerate(per_agency)]
@@ -421,6 +489,8 @@ class _Day:
         self.arrays = columns
         self.arrival = columns["arrival"].tolist()
         self.agency_of = agency_of[order].tolist()
+        self.channel = columns["channel"].tolist()
+        self.slot = columns["slot"].tolist()
         self.priority = columns["priority"].tolist()
         self.uses_info = columns["uses_info"].tolist()
         self.speed = columns["speed"].tolist()
@@ -438,6 +508,8 @@ class _Day:
         v["arrival"] = list(self.arrival)
         v["priority"] = list(self.priority)
         v["speed_mps"] = list(self.speed)
+        v["channel"] = list(self.channel)
+        v["slot"] = list(self.slot)
         v["walk_m"] = [0.0] * n
         v["exit"] = self.exit_time = [NAN] * n
 
@@ -449,7 +521,14 @@ class _Day:
         kiosk = n if self.plan.front_office.kiosks is not None else 0
         capacity = n + info + kiosk + 2 * transfers
         self.n_steps = 0
-        defaults = {"outcome": OUTCOME_SERVED, "counter": -1, "leg": 0, "priority": False}
+        defaults = {
+            "outcome": OUTCOME_SERVED,
+            "refused": REFUSED_NONE,
+            "channel": 0,
+            "counter": -1,
+            "leg": 0,
+            "priority": False,
+        }
         self.steps: dict[str, list[Any]] = {
             name: [defaults.get(name, NAN)] * capacity for name in STEP_COLUMNS
         }
@@ -506,10 +585,11 @@ class _Day:
             if front.kiosks
             else None
         )
-        # Visitors who go straight from the door to a queue (no front office, and no transfers
-        # into an agency the queue serves) are admitted by the queue's counters themselves.
+        # Visitors who go straight from the door to a queue (no front office, no transfers into
+        # an agency the queue serves, no bookings) are admitted by the queue's counters.
         direct = self.info is None and self.kiosk is None
         receives = {plan.queue_of[target] for a in plan.agencies for target, _ in a.transfers}
+        receives |= {plan.queue_of[a.index] for a in plan.agencies if a.booking is not None}
         self.door_visitors: list[list[int]] = [[] for _ in plan.agencies]
         self.walk_in: list[int] = []
         for visitor, agency in enumerate(self.agency_of):
@@ -541,6 +621,7 @@ class _Day:
                     finish=self._after_counter,
                     abandon=self._abandon,
                     no_show_call_min=queue.no_show_call_min,
+                    reserved=queue.reserved_counters,
                     door=times,
                     door_steps=steps,
                     door_priority=priority,
@@ -565,11 +646,17 @@ class _Day:
         a = self.arrays
         arrived = a["arrival"][who]
         time = np.maximum(arrived, self.plan.tickets_open)  # the door opens at tickets_open
-        refused = arrived > self.last_ticket
+        reason = np.where(arrived > self.last_ticket, REFUSED_LAST_TICKET, REFUSED_NONE)
         if not agency.open_today:
-            refused[:] = True
-        if agency.daily_quota is not None:
-            refused |= np.cumsum(~refused) > agency.daily_quota
+            reason[:] = REFUSED_CLOSED
+        for quota, code in (
+            (agency.daily_quota, REFUSED_QUOTA),
+            (agency.walk_in_quota, REFUSED_WALK_IN_QUOTA),
+        ):
+            if quota is not None:
+                over = (np.cumsum(reason == REFUSED_NONE) > quota) & (reason == REFUSED_NONE)
+                reason[over] = code
+        refused = reason != REFUSED_NONE
         admitted = ~refused
         n = len(who)
         base = self.n_steps
@@ -584,9 +671,11 @@ class _Day:
         s["outcome"][base : base + n] = np.where(
             refused, OUTCOME_TURNED_AWAY, OUTCOME_SERVED
         ).tolist()
+        s["refused"][base : base + n] = reason.tolist()
         self.service[base : base + n] = a["service"][who].tolist()
         self.deadline[base : base + n] = np.where(admitted, time + a["patience"][who], INF).tolist()
         self.issued[agency.index] = int(admitted.sum())
+        self.walk_ins[agency.index] = int(admitted.sum())
         exit_time = np.full(n, NAN)
         exit_time[refused] = time[refused]
         if self.site is not None:
@@ -733,32 +822,65 @@ class _Day:
         self, visitor: int, agency: int, leg: int, now: float, asked: float, origin: str
     ) -> None:
         step = self._ticket(visitor, agency, leg, now, asked, origin)
-        if step >= 0:
-            self.counters[agency].put(step, self.priority[visitor])
+        if step < 0:
+            return
+        station = self.counters[agency]
+        booking = self.plan.agencies[agency].booking
+        if self.steps["channel"][step] and booking is not None and booking.priority_over_walk_in:
+            slot = self.slot[visitor]
+            if slot > now:  # called before walk-ins once the slot has started, not earlier
+                self._later(slot - now, lambda: station.put(step, BOOKED))
+            else:
+                station.put(step, BOOKED)
+        else:
+            station.put(step, PRIORITY if self.priority[visitor] else REGULAR)
 
     def _ticket(
         self, visitor: int, agency: int, leg: int, now: float, asked: float, origin: str
     ) -> int:
         """Issue a ticket (a new step) for ``agency``, or turn the visitor away (-1).
 
-        The first ticket is refused when the visitor joined the kiosk line after the last-ticket
-        time; any ticket is refused when the agency's daily quota is used up.
+        A walk-in's first ticket is refused when they joined the kiosk line after the
+        last-ticket time, or once the walk-in quota is used up; a booked visitor's is a booked
+        ticket, unless they came later than the grace after their slot's start (then refused,
+        or a walk-in's ticket, as the late policy says). Any ticket is refused when the agency
+        is closed or its daily quota is used up.
         """
         plan_agency = self.plan.agencies[agency]
-        late = leg == 0 and asked > self.last_ticket
+        booking = plan_agency.booking
+        booked = leg == 0 and booking is not None and self.channel[visitor] == 1
+        reason = REFUSED_NONE
+        if booked and booking is not None and asked > self.slot[visitor] + booking.grace_min:
+            booked = False
+            if booking.late_refused:
+                reason = REFUSED_LATE_BOOKING
+        walk_in = leg == 0 and not booked
         quota = plan_agency.daily_quota
-        full = quota is not None and self.issued[agency] >= quota
+        walk_in_quota = plan_agency.walk_in_quota
+        if reason:
+            pass
+        elif not plan_agency.open_today:
+            reason = REFUSED_CLOSED
+        elif walk_in and asked > self.last_ticket:
+            reason = REFUSED_LAST_TICKET
+        elif quota is not None and self.issued[agency] >= quota:
+            reason = REFUSED_QUOTA
+        elif walk_in and walk_in_quota is not None and self.walk_ins[agency] >= walk_in_quota:
+            reason = REFUSED_WALK_IN_QUOTA
         service = self.service_t[visitor] if leg == 0 else self.service2_t[visitor]
-        if late or full or not plan_agency.open_today:
+        if reason:
             step = self._new_step(visitor, agency, leg, queued=now, service=service)
             self.steps["outcome"][step] = OUTCOME_TURNED_AWAY
+            self.steps["refused"][step] = reason
             self._leave(visitor, origin, now)
             return -1
         self.issued[agency] += 1
+        self.walk_ins[agency] += walk_in
         patience = self.patience_t[visitor] if leg == 0 else self.patience2_t[visitor]
         step = self._new_step(
             visitor, agency, leg, queued=now, service=service, deadline=now + patience
         )
+        self.steps["channel"][step] = int(booked)
         if self.room is not None:
             self.room.arrive(
                 step,
@@ -835,6 +957,8 @@ class _Day:
             "station",
             "leg",
             "outcome",
+            "refused",
+            "channel",
             "counter",
             "zone",
             "zone_first",
@@ -848,6 +972,8 @@ class _Day:
             "agency": np.asarray(self.visitors["agency"], dtype=np.int64),
             "arrival": np.asarray(self.visitors["arrival"], dtype=float),
             "priority": np.asarray(self.visitors["priority"], dtype=bool),
+            "channel": np.asarray(self.visitors["channel"], dtype=np.int64),
+            "slot": np.asarray(self.visitors["slot"], dtype=float),
             "speed_mps": np.asarray(self.visitors["speed_mps"], dtype=float),
             "walk_m": np.asarray(self.visitors["walk_m"], dtype=float),
             "exit": np.asarray(self.visitors["exit"], dtype=float),
@@ -857,6 +983,7 @@ class _Day:
             visitors=visitors,
             steps=steps,
             replication=replication,
+            bookings=self.bookings,
         )
 
 

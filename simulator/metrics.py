@@ -38,6 +38,8 @@ from simulator.records import (
     OUTCOME_ABANDONED,
     OUTCOME_SERVED,
     OUTCOME_TURNED_AWAY,
+    REFUSED_LATE_BOOKING,
+    REFUSED_WALK_IN_QUOTA,
     DayRecords,
 )
 from simulator.stats import mean_ci
@@ -88,7 +90,24 @@ AGENCY_KPIS = (
     "queue_max",
     "overtime_min",
     "walk_mean_m",
+    "wait_mean_booked_min",
+    "wait_p90_booked_min",
+    "within_target_booked",
+    "wait_mean_walk_in_min",
+    "wait_p90_walk_in_min",
+    "within_target_walk_in",
+    "bookings",
+    "booking_no_shows",
+    "booking_no_show_share",
+    "slot_fill",
+    "lateness_mean_min",
+    "late_share",
+    "late_refused",
+    "walk_in_turned_away",
+    "reserved_idle_min",
 )
+BOOKING_KPIS = AGENCY_KPIS[AGENCY_KPIS.index("wait_mean_booked_min") :]
+"""The KPIs of online booking and of the two channels (booked, walk-in)."""
 POOLED_SUMS = (
     "holders",
     "called",
@@ -104,13 +123,25 @@ POOLED_SUMS = (
     "holders_regular",
     "called_regular",
     "wait_sum_regular",
+    "holders_booked",
+    "called_booked",
+    "called_within_booked",
+    "wait_sum_booked",
+    "holders_walk_in",
+    "called_walk_in",
+    "called_within_walk_in",
+    "wait_sum_walk_in",
+    "slot_capacity",
+    "booked_came",
+    "lateness_sum",
+    "late_arrivals",
     "busy_min",
     "capacity_min",
     "walk_sum_m",
     "walkers",
 )
 """Per-day sums behind the ratio KPIs, so several days pool into one figure."""
-WAIT_COLUMNS = ("agency", "wait_min", "called", "priority", "before_opening_min")
+WAIT_COLUMNS = ("agency", "wait_min", "called", "priority", "channel", "before_opening_min")
 """Columns of :func:`holder_waits`: one row per ticket holder."""
 ZONE_COLUMNS = ("priority", "agencies", "front_office")
 """What a zone is: a priority zone, the agencies whose visitors it is the first choice of (or
@@ -218,6 +249,7 @@ def holder_waits(records: DayRecords, plan: Plan) -> pd.DataFrame:
             "wait_min": wait,
             "called": called,
             "priority": s["priority"][holder],
+            "channel": s["channel"][holder],
             "before_opening_min": np.where(called, before, np.nan),
         }
     )
@@ -226,7 +258,7 @@ def holder_waits(records: DayRecords, plan: Plan) -> pd.DataFrame:
 def _wait_figures(
     wait: np.ndarray,
     called: np.ndarray,
-    priority: np.ndarray,
+    groups: dict[str, np.ndarray],
     before: np.ndarray,
     early: np.ndarray,
     target: float,
@@ -257,16 +289,63 @@ def _wait_figures(
     before_mean = float(before[called].mean()) if len(mine_called) else math.nan
     row["wait_before_opening_mean_min"] = before_mean
     row["wait_after_opening_mean_min"] = row["wait_mean_min"] - before_mean
-    for label, group in (("priority", priority), ("regular", ~priority)):
+    for label, group in groups.items():
         group_called = called & group
+        group_within = int(np.sum(group_called & (wait <= target)))
         row[f"holders_{label}"] = int(group.sum())
         row[f"called_{label}"] = int(group_called.sum())
+        row[f"called_within_{label}"] = group_within
         row[f"wait_sum_{label}"] = float(wait[group_called].sum())
         row[f"wait_mean_{label}_min"] = (
             float(wait[group_called].mean()) if group_called.any() else math.nan
         )
         row[f"wait_p90_{label}_min"] = wait_quantile(wait[group], 0.9)
+        row[f"within_target_{label}"] = group_within / group.sum() if group.any() else math.nan
     return row
+
+
+def _booking_figures(records: DayRecords, plan: Plan, agencies: Sequence[int]) -> dict[str, float]:
+    """Online booking of ``agencies`` on one day: bookings against the slots offered, those
+    who never came, how punctual those who came were, and how many came too late."""
+    b = records.bookings
+    mine = np.isin(b["agency"], agencies) if len(b.get("agency", ())) else np.zeros(0, bool)
+    bookings = int(mine.sum())
+    no_shows = int((mine & ~b["came"]).sum()) if bookings else 0
+    offered = [plan.agencies[i] for i in agencies if plan.agencies[i].open_today]
+    capacity = sum(a.booking.capacity for a in offered if a.booking is not None)
+    v = records.visitors
+    came = np.isin(v["agency"], agencies) & (v["channel"] == 1)
+    lateness = v["arrival"][came] - v["slot"][came]
+    grace_of = np.asarray(
+        [a.booking.grace_min if a.booking is not None else 0.0 for a in plan.agencies] or [0.0]
+    )
+    grace = grace_of[v["agency"][came]]
+    late = int(np.sum(lateness > grace))
+    return {
+        "bookings": bookings,
+        "booking_no_shows": no_shows,
+        "booking_no_show_share": no_shows / bookings if bookings else math.nan,
+        "slot_capacity": capacity,
+        "slot_fill": bookings / capacity if capacity else math.nan,
+        "booked_came": int(came.sum()),
+        "lateness_sum": float(lateness.sum()),
+        "lateness_mean_min": float(lateness.mean()) if len(lateness) else math.nan,
+        "late_arrivals": late,
+        "late_share": late / len(lateness) if len(lateness) else math.nan,
+    }
+
+
+def _reserved_idle(
+    queue: QueuePlan, called: np.ndarray, end: np.ndarray, counter: np.ndarray
+) -> float:
+    """Staffed minutes the counters reserved for bookings spent with nobody to call."""
+    idle = 0.0
+    for k in range(queue.reserved_counters):
+        mine = counter == k
+        for lo, hi in queue.schedule.staffed_windows(k):
+            busy = np.clip(np.minimum(end[mine], hi) - np.maximum(called[mine], lo), 0, None)
+            idle += (hi - lo) - float(busy.sum())
+    return idle
 
 
 def _busy_staffed(
@@ -321,6 +400,18 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     busy_end = np.where(served, s["end"], s["called"] + no_show_cost[np.clip(station, 0, None)])
     counted = at_agency & (served | (abandoned & np.isfinite(s["called"])))
     queue_busy = _queue_busy(records, plan, busy_end, counted)
+    queue_of_step = np.asarray(plan.queue_of or (0,))[np.clip(station, 0, None)]
+    reserved_idle = [
+        _reserved_idle(
+            q,
+            s["called"][counted & (queue_of_step == q.index)],
+            busy_end[counted & (queue_of_step == q.index)],
+            s["counter"][counted & (queue_of_step == q.index)],
+        )
+        if q.reserved_counters and plan.queue_open(q)
+        else 0.0
+        for q in plan.queues
+    ]
     v = records.visitors
     walk = pd.Series(v["walk_m"]).groupby(v["agency"])
     walk_sum, walkers = walk.sum(), walk.count()
@@ -332,14 +423,18 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
             "turned_away": int((mine & (outcome == OUTCOME_TURNED_AWAY)).sum()),
             "abandoned": int((mine & abandoned).sum()),
         }
+        priority = s["priority"][holders]
+        booked = s["channel"][holders] == 1
         row |= _wait_figures(
             wait[holders],
             served[holders],
-            s["priority"][holders],
+            {"priority": priority, "regular": ~priority, "booked": booked, "walk_in": ~booked},
             before[holders],
             early[holders],
             plan.target_wait_min,
         )
+        row["walk_in_turned_away"] = int((mine & (s["refused"] == REFUSED_WALK_IN_QUOTA)).sum())
+        row["late_refused"] = int((mine & (s["refused"] == REFUSED_LATE_BOOKING)).sum())
         queue, peak = step_average(s["queued"][holders], leave[holders], edges)
         row["queue_mean"] = float(queue[0])
         row["queue_max"] = peak
@@ -364,6 +459,8 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
         row["walk_sum_m"] = walked
         row["walkers"] = walking
         row["walk_mean_m"] = walked / walking if walking else math.nan
+        row |= _booking_figures(records, plan, [agency.index])
+        row["reserved_idle_min"] = reserved_idle[queue.index]
         rows.append(row)
 
     overall: dict[str, float | str] = {
@@ -371,6 +468,8 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
         "counters": sum(q.counters for q in plan.queues if plan.queue_open(q)),
     }
     overall |= row_for(measured, holder)
+    overall |= _booking_figures(records, plan, [a.index for a in plan.agencies])
+    overall["reserved_idle_min"] = sum(reserved_idle)
     busy_all = sum(busy for busy, _ in queue_busy)
     capacity_all = sum(capacity for _, capacity in queue_busy)
     overall["busy_min"] = busy_all

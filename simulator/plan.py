@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from simulator.distributions import Distribution
-from simulator.scenario import ArrivalBin, Scenario, StaffingPeriod
+from simulator.scenario import ArrivalBin, Booking, Scenario, StaffingPeriod
 from simulator.walking import SiteLayout
 
 __all__ = [
     "AgencyPlan",
+    "BookingPlan",
     "CounterSchedule",
     "FrontOfficePlan",
     "Plan",
@@ -97,8 +98,33 @@ class WalkingSpeeds:
 
 
 @dataclass(frozen=True, kw_only=True)
+class BookingPlan:
+    """An agency's online booking as the engine sees it (see ``scenario.Booking``)."""
+
+    expected_requests: float
+    """Mean booking requests a day (the booked share of the agency's volume)."""
+    slot_starts: np.ndarray
+    per_slot: int
+    no_show: float
+    punctuality_mean_min: float
+    punctuality_sd_min: float
+    grace_min: float
+    late_refused: bool
+    priority_over_walk_in: bool
+    reserved_counters: int
+    spill_weights: np.ndarray
+    """Weight of each arrival bin for requests beyond the slots (the profile's shape)."""
+
+    @property
+    def capacity(self) -> int:
+        """Bookings the day's slots can take."""
+        return len(self.slot_starts) * self.per_slot
+
+
+@dataclass(frozen=True, kw_only=True)
 class AgencyPlan:
-    """One agency as the engine sees it."""
+    """One agency as the engine sees it. ``rates_per_min`` are its walk-ins' arrival rates
+    (its booked visitors come by their slots, see ``booking``)."""
 
     id: str
     index: int
@@ -113,13 +139,21 @@ class AgencyPlan:
     transfers: tuple[tuple[int, float], ...]
     schedule: CounterSchedule
     no_show_call_min: float = 0.0
+    walk_in_quota: int | None = None
+    booking: BookingPlan | None = None
 
     @property
     def expected_arrivals(self) -> float:
-        """Expected primary arrivals over the day (zero when closed)."""
+        """Expected primary arrivals over the day (zero when closed), walk-ins and bookings
+        together (bookings that come: within the slots' capacity, without no-shows)."""
         if not self.open_today:
             return 0.0
-        return float(np.sum(self.rates_per_min * np.diff(self.bin_edges)))
+        walk_ins = float(np.sum(self.rates_per_min * np.diff(self.bin_edges)))
+        if self.booking is None:
+            return walk_ins
+        booked = min(self.booking.expected_requests, self.booking.capacity)
+        spill = self.booking.expected_requests - booked
+        return walk_ins + spill + booked * (1 - self.booking.no_show)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,6 +167,8 @@ class QueuePlan:
     schedule: CounterSchedule
     no_show_call_min: float
     agencies: tuple[int, ...]
+    reserved_counters: int = 0
+    """The first counters, which call booked tickets only (an agency's own counters)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -188,6 +224,7 @@ class Plan:
                     schedule=a.schedule,
                     no_show_call_min=a.no_show_call_min,
                     agencies=(a.index,),
+                    reserved_counters=a.booking.reserved_counters if a.booking else 0,
                 )
                 for a in self.agencies
             )
@@ -220,6 +257,26 @@ def _schedule(
     return CounterSchedule(start=hours.service_start, closing=hours.closing, breaks=breaks)
 
 
+def _booking(
+    booking: Booking | None, per_day: float, counters: int, weights: np.ndarray
+) -> BookingPlan | None:
+    if booking is None:
+        return None
+    return BookingPlan(
+        expected_requests=booking.share * per_day,
+        slot_starts=np.asarray(booking.slot_starts, dtype=float),
+        per_slot=booking.per_slot,
+        no_show=booking.no_show,
+        punctuality_mean_min=booking.punctuality.mean_min,
+        punctuality_sd_min=booking.punctuality.sd_min,
+        grace_min=booking.grace_min,
+        late_refused=booking.late_policy == "refused",
+        priority_over_walk_in=booking.priority_over_walk_in,
+        reserved_counters=min(booking.reserved_counters, counters),
+        spill_weights=weights / weights.sum(),
+    )
+
+
 def _queues(scenario: Scenario, agencies: Sequence[AgencyPlan]) -> tuple[QueuePlan, ...]:
     """One queue per agency with its own counters, then one per counter group."""
     index = {a.id: a.index for a in agencies}
@@ -231,6 +288,7 @@ def _queues(scenario: Scenario, agencies: Sequence[AgencyPlan]) -> tuple[QueuePl
             schedule=a.schedule,
             no_show_call_min=a.no_show_call_min,
             agencies=(a.index,),
+            reserved_counters=a.booking.reserved_counters if a.booking is not None else 0,
         )
         for a in agencies
         if scenario.group_of(a.id) is None
@@ -277,6 +335,7 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
     agencies = []
     for i, agency in enumerate(scenario.agencies):
         per_day = scenario.agency_volume(agency)
+        booked_share = agency.booking.share if agency.booking is not None else 0.0
         bin_edges, rates = (
             _profile_rates(agency.arrival_profile)
             if agency.arrival_profile is not None
@@ -292,8 +351,12 @@ def compile_plan(scenario: Scenario, *, site: SiteLayout | None = None) -> Plan:
                 counters=agency.counters,
                 open_today=scenario.day.weekday in agency.days_open,
                 bin_edges=bin_edges,
-                rates_per_min=rates * per_day,
+                rates_per_min=rates * per_day * (1.0 - booked_share),
                 daily_quota=agency.daily_quota,
+                walk_in_quota=agency.walk_in_quota,
+                booking=_booking(
+                    agency.booking, per_day, agency.counters, rates * np.diff(bin_edges)
+                ),
                 service=agency.service_time,
                 priority_share=(
                     agency.priority_share

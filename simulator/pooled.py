@@ -46,6 +46,14 @@ RATIOS: dict[str, tuple[str, str]] = {
     "utilisation": ("busy_min", "capacity_min"),
     "walk_mean_m": ("walk_sum_m", "walkers"),
     "stood_share": ("stood", "zone_visitors"),
+    "wait_mean_booked_min": ("wait_sum_booked", "called_booked"),
+    "within_target_booked": ("called_within_booked", "holders_booked"),
+    "wait_mean_walk_in_min": ("wait_sum_walk_in", "called_walk_in"),
+    "within_target_walk_in": ("called_within_walk_in", "holders_walk_in"),
+    "booking_no_show_share": ("booking_no_shows", "bookings"),
+    "slot_fill": ("bookings", "slot_capacity"),
+    "lateness_mean_min": ("lateness_sum", "booked_came"),
+    "late_share": ("late_arrivals", "booked_came"),
     "overflow_share": ("overflowed", "zone_bound"),
 }
 """KPI -> (numerator, denominator) summed over the days."""
@@ -56,6 +64,8 @@ QUANTILES: dict[str, tuple[float, str | None]] = {
     "wait_p95_min": (0.95, None),
     "wait_p90_priority_min": (0.9, "priority"),
     "wait_p90_regular_min": (0.9, "regular"),
+    "wait_p90_booked_min": (0.9, "booked"),
+    "wait_p90_walk_in_min": (0.9, "walk_in"),
 }
 """KPI -> (quantile, holders it covers) of the pooled waits."""
 
@@ -64,6 +74,15 @@ DAY_MEANS = tuple(k for k in RUN_KPIS if k not in RATIOS and k not in QUANTILES)
 
 SUM_COLUMNS = tuple(dict.fromkeys(c for pair in RATIOS.values() for c in pair))
 """The per-day sums that pooling needs besides the KPIs themselves (kept by sweeps)."""
+
+
+_GROUPS: dict[str, tuple[str, object]] = {
+    "priority": ("priority", True),
+    "regular": ("priority", False),
+    "booked": ("channel", 1),
+    "walk_in": ("channel", 0),
+}
+"""Holder groups of the per-group percentiles: (column of the waits, value)."""
 
 
 def wait_samples(
@@ -82,8 +101,8 @@ def wait_samples(
             continue
         values = frame["wait_min"].to_numpy(dtype=float)
         if group is not None:
-            priority = frame["priority"].to_numpy(dtype=bool)
-            values = values[priority if group == "priority" else ~priority]
+            column, flag = _GROUPS[group]
+            values = values[frame[column].to_numpy() == flag]
         out.append(values)
     return out
 

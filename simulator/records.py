@@ -7,7 +7,7 @@ from these arrays afterwards (:mod:`simulator.metrics`), never during the run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,12 @@ __all__ = [
     "OUTCOME_SERVED",
     "OUTCOME_TURNED_AWAY",
     "OUTSIDE",
+    "REFUSED_CLOSED",
+    "REFUSED_LAST_TICKET",
+    "REFUSED_LATE_BOOKING",
+    "REFUSED_NONE",
+    "REFUSED_QUOTA",
+    "REFUSED_WALK_IN_QUOTA",
     "DayRecords",
 ]
 
@@ -34,11 +40,34 @@ NO_ZONE = -1
 OUTSIDE = -2
 """Found every zone of its list full and waited outside the hall."""
 
+#: Why a step was turned away (``steps["refused"]``; 0 for a ticket issued).
+REFUSED_NONE = 0
+REFUSED_LAST_TICKET = 1
+"""A walk-in who joined the kiosk line after the last-ticket time."""
+REFUSED_CLOSED = 2
+"""The agency is closed that weekday."""
+REFUSED_QUOTA = 3
+"""The agency's daily quota was used up."""
+REFUSED_WALK_IN_QUOTA = 4
+"""The agency's walk-in quota was used up."""
+REFUSED_LATE_BOOKING = 5
+"""A booked visitor came later than the grace and the late policy refuses them."""
+
 OUTCOME_SERVED = 0
 OUTCOME_ABANDONED = 1
 OUTCOME_TURNED_AWAY = 2
 
-VISITOR_COLUMNS = ("agency", "arrival", "priority", "speed_mps", "walk_m", "exit")
+VISITOR_COLUMNS = (
+    "agency",
+    "arrival",
+    "priority",
+    "channel",
+    "slot",
+    "speed_mps",
+    "walk_m",
+    "exit",
+)
+"""``channel``: 0 walk-in, 1 booked online; ``slot``: the booked slot's start (NaN for walk-ins)."""
 STEP_COLUMNS = (
     "visitor",
     "station",
@@ -49,6 +78,8 @@ STEP_COLUMNS = (
     "start",
     "end",
     "outcome",
+    "refused",
+    "channel",
     "counter",
     "zone",
     "zone_first",
@@ -66,6 +97,8 @@ class DayRecords:
     visitors: dict[str, np.ndarray]
     steps: dict[str, np.ndarray]
     replication: int = 0
+    bookings: dict[str, np.ndarray] = field(default_factory=dict)
+    """The day's online bookings: ``agency``, ``slot`` (its start), ``came``."""
 
     @property
     def n_visitors(self) -> int:

@@ -48,6 +48,7 @@ __all__ = [
     "WEEKDAYS",
     "Agency",
     "ArrivalBin",
+    "Booking",
     "Break",
     "CounterGroup",
     "Day",
@@ -56,6 +57,7 @@ __all__ = [
     "Hours",
     "InfoDesk",
     "Kiosks",
+    "Punctuality",
     "RunSettings",
     "Scenario",
     "StaffingPeriod",
@@ -246,6 +248,50 @@ def _check_profile(profile: list[ArrivalBin]) -> None:
             )
 
 
+class Punctuality(_Strict):
+    """When booked visitors arrive, relative to the start of their slot: normally distributed
+    minutes (negative: early)."""
+
+    mean_min: Annotated[float, Field(ge=-120, le=120, allow_inf_nan=False)] = 0.0
+    sd_min: Annotated[float, Field(ge=0, le=120, allow_inf_nan=False)] = 0.0
+
+
+class Booking(_Strict):
+    """Online booking of an agency: a share of its visitors book a slot beforehand."""
+
+    share: Share
+    slot_min: Annotated[float, Field(gt=0, le=240, allow_inf_nan=False)] = 15.0
+    per_slot: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
+    from_: Annotated[ClockTime, Field(alias="from")]
+    to: ClockTime
+    no_show: Share = 0.0
+    punctuality: Punctuality = Punctuality()
+    grace_min: Annotated[float, Field(ge=0, le=240, allow_inf_nan=False)] = 15.0
+    late_policy: Literal["walk_in", "refused"] = "walk_in"
+    priority_over_walk_in: bool = True
+    reserved_counters: Annotated[int, Field(ge=0, le=MAX_COUNTERS_PER_AGENCY, strict=True)] = 0
+
+    @model_validator(mode="after")
+    def _slots(self) -> Self:
+        if self.to - self.from_ < self.slot_min:
+            raise ValueError(
+                f"booking from {format_clock(self.from_)} to {format_clock(self.to)} holds no "
+                f"whole slot of {self.slot_min:g} minutes"
+            )
+        return self
+
+    @property
+    def slot_starts(self) -> list[float]:
+        """Start of every slot offered (minutes since midnight)."""
+        count = int((self.to - self.from_ + 1e-9) // self.slot_min)
+        return [self.from_ + k * self.slot_min for k in range(count)]
+
+    @property
+    def capacity(self) -> int:
+        """Bookings the slots can take in a day."""
+        return len(self.slot_starts) * self.per_slot
+
+
 class Agency(_Strict):
     """One agency (tenant) of the service hall and its counters."""
 
@@ -259,6 +305,8 @@ class Agency(_Strict):
         Annotated[float, Field(ge=0, le=MAX_VISITORS_PER_DAY, allow_inf_nan=False)] | None
     ) = None
     daily_quota: Annotated[int, Field(ge=1, le=MAX_VISITORS_PER_DAY, strict=True)] | None = None
+    walk_in_quota: Annotated[int, Field(ge=0, le=MAX_VISITORS_PER_DAY, strict=True)] | None = None
+    booking: Booking | None = None
     days_open: Annotated[list[Weekday], Field(min_length=1, max_length=7)] = [
         "mon",
         "tue",
@@ -301,6 +349,12 @@ class Agency(_Strict):
             )
         if self.arrival_profile is not None:
             _check_profile(self.arrival_profile)
+        if self.booking is not None and self.booking.reserved_counters > self.counters:
+            raise _FieldProblem(
+                ("booking", "reserved_counters"),
+                f"agency {self.id!r} reserves {self.booking.reserved_counters} counters for "
+                f"bookings but has only {self.counters}",
+            )
         periods = sorted(self.staffing or [], key=lambda p: p.start)
         for i, period in enumerate(periods):
             if period.counters > self.counters:
@@ -764,6 +818,9 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         for key in ("staffing", "arrival_profile"):
             if key in owner:
                 owner[key] = [_clock_fields(p) for p in owner[key]]
+        if "booking" in owner:
+            booking = owner["booking"]
+            owner["booking"] = booking | {k: format_clock(booking[k]) for k in ("from", "to")}
     return data
 
 

@@ -15,7 +15,15 @@ import numpy as np
 __all__ = ["PURPOSES", "stream"]
 
 #: The purposes a stream may serve; each agency draws each purpose from its own stream.
-PURPOSES = ("arrivals", "visitors", "front-office", "service", "patience", "transfer")
+PURPOSES = (
+    "arrivals",
+    "visitors",
+    "front-office",
+    "service",
+    "patience",
+    "transfer",
+    "booking",
+)
 
 
 def _key(text: str) -> int:

@@ -40,8 +40,8 @@ RUN_FORMAT = "mpp-sim-run/2"
 #: from which several days pool into one figure.
 STORED_COLUMNS = ("agency", *KPI_COLUMNS, *(c for c in SUM_COLUMNS if c not in KPI_COLUMNS))
 #: Columns of a stored run's holders: agency (index into ``agencies``), wait (null: never
-#: called), priority (0 or 1).
-WAIT_STORED = ("agency", "wait_min", "priority")
+#: called), priority (0 or 1), channel (0 walk-in, 1 booked).
+WAIT_STORED = ("agency", "wait_min", "priority", "channel")
 _COUNT_KPIS = ("arrivals", "served", "turned_away", "abandoned")
 
 
@@ -82,8 +82,10 @@ def encode_run(kpis: pd.DataFrame, waits: pd.DataFrame, meta: dict[str, Any]) ->
     agencies = [a for a in kpis["agency"].tolist() if a != OVERALL]
     index = {a: i for i, a in enumerate(agencies)}
     holders = [
-        [index[a], json_number(float(w)), int(bool(p))]
-        for a, w, p in zip(waits["agency"], waits["wait_min"], waits["priority"], strict=True)
+        [index[a], json_number(float(w)), int(bool(p)), int(c)]
+        for a, w, p, c in zip(
+            waits["agency"], waits["wait_min"], waits["priority"], waits["channel"], strict=True
+        )
     ]
     data = {
         "format": RUN_FORMAT,
@@ -107,6 +109,7 @@ def _decode_waits(data: dict[str, Any]) -> pd.DataFrame:
             "agency": [agencies[r[0]] for r in rows],
             "wait_min": [math.inf if r[1] is None else float(r[1]) for r in rows],
             "priority": [bool(r[2]) for r in rows],
+            "channel": [int(r[3]) for r in rows],
         }
     )
 
