@@ -537,7 +537,8 @@ def write_geojson(layout: Layout, path: Path) -> None:
 
 def main(out_dir: Path | None = None) -> None:
     """Write every layout (DXF, GeoJSON, PNG) into ``out_dir`` (default: this folder)."""
-    from simulator.floorplan import check_plan, draw_plan, load_floorplan
+    from simulator.floorplan import check_plan, load_floorplan
+    from simulator.floorplan.draw import draw_plan
 
     here = out_dir or Path(__file__).resolve().parent
     for layout in LAYOUTS:

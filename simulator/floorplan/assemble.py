@@ -21,8 +21,9 @@ from simulator.floorplan.model import (
     Counter,
     FloorPlan,
     Line,
+    Link,
+    Location,
     Problem,
-    Site,
     Source,
     Spot,
     Zone,
@@ -38,8 +39,10 @@ __all__ = [
     "MAX_COUNTERS",
     "MIN_AREA_M2",
     "POINT_KINDS",
+    "PRIORITY_WORDS",
     "RawElement",
     "assemble",
+    "is_priority",
     "natural_key",
 ]
 
@@ -54,9 +57,14 @@ KINDS = (
     "seat",
     "kiosk",
     "info",
+    "stair",
+    "lift",
 )
 AREA_KINDS = ("floor", "obstacle", "waiting")
-POINT_KINDS = ("counter", "seat", "kiosk", "info")
+POINT_KINDS = ("counter", "seat", "kiosk", "info", "stair", "lift")
+PRIORITY_WORDS = ("prioritas", "priority")
+"""A waiting zone whose name contains one of these (any case) is a priority zone."""
+TRUE_WORDS = ("yes", "true", "1", "ya", "y")
 
 MAX_COORDINATE_M = 10_000.0
 """Coordinates farther than 10 km from the origin are taken as a units or drafting mistake."""
@@ -88,6 +96,14 @@ class RawElement:
     slot: str = ""
     agency: str = ""
     name: str = ""
+    priority: str = ""
+    link: str = ""
+
+
+def is_priority(name: str, flag: str) -> bool:
+    """A zone is a priority zone when its flag says yes/true/1 or its name says priority."""
+    lowered = name.lower()
+    return flag.strip().lower() in TRUE_WORDS or any(w in lowered for w in PRIORITY_WORDS)
 
 
 def natural_key(label: str) -> tuple[object, ...]:
@@ -124,8 +140,13 @@ def _to_area(poly: Polygon, source: Source) -> Area:
 class _Builder:
     """Collects problems while interpreting raw elements (one instance per load)."""
 
-    def __init__(self) -> None:
+    def __init__(self, file_format: str) -> None:
         self.problems: list[Problem] = []
+        self.dxf = file_format == "dxf"
+
+    def point_hint(self) -> str:
+        """How to draw a point element, in the file's own terms."""
+        return "a point or block reference" if self.dxf else "a Point feature"
 
     def error(self, message: str, source: Source | None, xy: XY | None = None) -> None:
         self._add("error", message, source, xy)
@@ -134,7 +155,7 @@ class _Builder:
         self._add("warning", message, source, xy)
 
     def _add(self, severity: str, message: str, source: Source | None, xy: XY | None) -> None:
-        site = Site(
+        site = Location(
             source=source,
             x=None if xy is None else round_m(xy[0]),
             y=None if xy is None else round_m(xy[1]),
@@ -183,7 +204,8 @@ class _Builder:
                     self.error(
                         f"{what} outline is not closed (gap of {gap:.2f} m between its ends at "
                         f"({pts[0][0]:.2f}, {pts[0][1]:.2f}) and ({pts[-1][0]:.2f}, "
-                        f"{pts[-1][1]:.2f})); close the polyline",
+                        f"{pts[-1][1]:.2f})); "
+                        + ("close the polyline" if self.dxf else "use a Polygon geometry"),
                         raw.source,
                         pts[0],
                     )
@@ -254,7 +276,7 @@ class _Builder:
         if raw.shape in ("point", "circle"):
             return (round_m(raw.coords[0][0]), round_m(raw.coords[0][1]))
         self.error(
-            f"a {raw.kind} must be a point or block reference, found a {raw.shape}",
+            f"a {raw.kind} must be {self.point_hint()}, found a {raw.shape}",
             raw.source,
             raw.coords[0] if raw.coords else None,
         )
@@ -294,9 +316,13 @@ def assemble(
     units: str,
     name: str = "",
     problems: Sequence[Problem] = (),
+    file_format: str = "dxf",
 ) -> FloorPlan:
-    """Interpret raw elements as a floor plan, recording every problem found."""
-    b = _Builder()
+    """Interpret raw elements as a floor plan, recording every problem found.
+
+    ``file_format`` (``dxf`` or ``geojson``) decides the words of the messages.
+    """
+    b = _Builder(file_format)
     b.problems.extend(problems)
     floors: list[Area] = []
     walls: list[Area | Line] = []
@@ -304,7 +330,8 @@ def assemble(
     entrances: list[Area | Line] = []
     exits: list[Area | Line] = []
     counters: list[tuple[str, str, XY, Source]] = []
-    zone_areas: list[tuple[Area, str]] = []
+    zone_areas: list[tuple[Area, str, str]] = []
+    links: list[Link] = []
     texts: list[tuple[XY, str]] = []
     seats: list[Spot] = []
     kiosks: list[Spot] = []
@@ -322,7 +349,7 @@ def assemble(
         elif raw.kind == "obstacle":
             obstacles.extend(b.areas(raw))
         elif raw.kind == "waiting":
-            zone_areas.extend((a, raw.name.strip()) for a in b.areas(raw))
+            zone_areas.extend((a, raw.name.strip(), raw.priority) for a in b.areas(raw))
         elif raw.kind == "wall":
             walls.extend(b.wall_or_door(raw))
         elif raw.kind == "entrance":
@@ -335,6 +362,10 @@ def assemble(
                 continue
             if raw.kind == "counter":
                 counters.append((raw.slot.strip(), raw.agency.strip(), xy, raw.source))
+            elif raw.kind in ("stair", "lift"):
+                links.append(
+                    Link(kind=raw.kind, link=raw.link.strip(), x=xy[0], y=xy[1], source=raw.source)
+                )
             else:
                 spot = Spot(x=xy[0], y=xy[1], source=raw.source)
                 {"seat": seats, "kiosk": kiosks, "info": infos}[raw.kind].append(spot)
@@ -369,30 +400,34 @@ def assemble(
         stray_seats=tuple(stray),
         kiosks=spots(kiosks),
         infos=spots(infos),
+        links=tuple(sorted(links, key=lambda k: (k.kind, natural_key(k.link), k.x, k.y))),
         units=units,
         name=name,
+        file_format=file_format,
         problems=tuple(b.problems),
     )
 
 
 def _make_zones(
     b: _Builder,
-    zone_areas: list[tuple[Area, str]],
+    zone_areas: list[tuple[Area, str, str]],
     texts: list[tuple[XY, str]],
     seats: list[Spot],
 ) -> tuple[Zone, ...]:
-    named: list[tuple[Area, str]] = []
-    for area, given in sorted(zone_areas, key=lambda z: _line_key(z[0])):
+    named: list[tuple[Area, str, bool]] = []
+    for area, given, flag in sorted(zone_areas, key=lambda z: _line_key(z[0])):
         label = given
         if not label:
             inside = [t for xy, t in texts if area.shape.covers(Point(xy))]
             label = inside[0] if inside else ""
-        named.append((area, label))
-    taken = {label for _, label in named if label}
+        named.append((area, label, is_priority(label, flag)))
+    taken = {label for _, label, _ in named if label}
     counter = 0
     seen: set[str] = set()
     result: list[Zone] = []
-    for area, label in named:
+    ordered = sorted(seats, key=lambda s: (s.x, s.y))
+    seat_points = shapely.points([(s.x, s.y) for s in ordered]) if ordered else None
+    for area, label, priority in named:
         if not label:
             counter += 1
             while f"zone-{counter}" in taken:
@@ -412,18 +447,16 @@ def _make_zones(
             )
             label = new
         seen.add(label)
-        inside = tuple(
-            sorted(
-                (s for s in seats if area.shape.covers(Point(s.x, s.y))),
-                key=lambda s: (s.x, s.y),
-            )
-        )
-        result.append(Zone(name=label, area=area, seats=inside))
+        inside: tuple[Spot, ...] = ()
+        if seat_points is not None:
+            covered = shapely.covers(area.shape, seat_points)
+            inside = tuple(s for s, hit in zip(ordered, covered, strict=True) if hit)
+        result.append(Zone(name=label, area=area, seats=inside, priority=priority))
     # a seat inside two overlapping zones belongs to the first only
     claimed: set[int] = set()
     final: list[Zone] = []
     for z in result:
         own = tuple(s for s in z.seats if id(s) not in claimed)
         claimed.update(id(s) for s in own)
-        final.append(Zone(name=z.name, area=z.area, seats=own))
+        final.append(Zone(name=z.name, area=z.area, seats=own, priority=z.priority))
     return tuple(sorted(final, key=lambda z: natural_key(z.name)))

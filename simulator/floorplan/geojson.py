@@ -10,7 +10,7 @@ from pathlib import Path
 from simulator.errors import FloorPlanError
 from simulator.floorplan.assemble import KINDS, RawElement, assemble
 from simulator.floorplan.limits import check_entity_count, check_file_size
-from simulator.floorplan.model import FloorPlan, Problem, Site, Source
+from simulator.floorplan.model import FloorPlan, Location, Problem, Source
 
 __all__ = ["load_geojson"]
 
@@ -46,11 +46,11 @@ def load_geojson(path: str | Path) -> FloorPlan:
     features = data.get("features")
     if not isinstance(features, list):
         raise FloorPlanError(f"{path}: 'features' must be a list")
-    check_entity_count(path, len(features))
+    check_entity_count(path, len(features), what="features")
     problems: list[Problem] = []
     raws: list[RawElement] = []
     for index, feature in enumerate(features):
-        source = Source(layer="feature", index=index)
+        source = Source(index=index)
         try:
             raws.extend(_elements(feature, source, problems))
         except (
@@ -65,12 +65,12 @@ def load_geojson(path: str | Path) -> FloorPlan:
                 Problem(
                     severity="error",
                     message=f"feature geometry is not readable ({exc})",
-                    where=Site(source=source),
+                    where=Location(source=source),
                 )
             )
     problems.extend(_degrees_warning(raws))
     try:
-        return assemble(raws, units="m", name=path.name, problems=problems)
+        return assemble(raws, units="m", name=path.name, problems=problems, file_format="geojson")
     except Exception as exc:  # defensive: never let a malformed file escape as a traceback
         raise FloorPlanError(f"{path}: the plan could not be interpreted ({exc})") from exc
 
@@ -96,6 +96,13 @@ def _degrees_warning(raws: list[RawElement]) -> list[Problem]:
             "(export it in a local metric system, not WGS84)",
         )
     ]
+
+
+def _flag(value: object) -> str:
+    """A yes/no property as text (``true`` for JSON true)."""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    return "" if value is None else str(value)
 
 
 def _xy(value: object) -> XY:
@@ -132,8 +139,9 @@ def _elements(feature: object, source: Source, problems: list[Problem]) -> Itera
         problems.append(
             Problem(
                 severity="warning",
-                message=f"feature kind {kind!r} is not one of {', '.join(KINDS)}; ignored",
-                where=Site(source=source),
+                message=f"properties.kind {kind!r} is not one of {', '.join(KINDS)}; the "
+                "feature is ignored",
+                where=Location(source=source),
             )
         )
         return
@@ -148,6 +156,8 @@ def _elements(feature: object, source: Source, problems: list[Problem]) -> Itera
         "slot": str(props.get("slot") or ""),
         "agency": str(props.get("agency") or ""),
         "name": str(props.get("name") or ""),
+        "priority": _flag(props.get("priority")),
+        "link": str(props.get("link") or ""),
     }
     if gtype == "Point":
         radius = props.get("radius")
