@@ -238,7 +238,9 @@ class _Reader:
         self.factor = factor
         self.problems = problems
         self.placed = 0
+        self.expected = 0
         self._mpp_inside: dict[str, bool] = {}
+        self._sizes: dict[str, int] = {}
 
     def warn(self, message: str, source: Source, xy: XY | None = None) -> None:
         self.problems.append(
@@ -260,6 +262,13 @@ class _Reader:
         source = Source(layer=layer, index=index, handle=handle)
         if entity.dxftype() == "INSERT":
             assert isinstance(entity, Insert)
+            name = str(entity.dxf.name)
+            if layer in LAYERS or self._has_mpp(name):
+                # refuse a block bomb before placing anything of it
+                self._check_copies(entity, source)
+                self.expected += int(entity.mcount) * (1 + self._expanded(name, (), source))
+                if self.expected > MAX_ENTITIES:
+                    self._count(self.expected)
             found = self._insert(entity, None, layer, source, ())
             if found and layer not in LAYERS:
                 name = str(entity.dxf.name)
@@ -286,6 +295,42 @@ class _Reader:
                 f"{MAX_ENTITIES:,} are read. Keep furniture and hatching out of the MPP layers' "
                 "blocks, or explode the arrays that are not part of the plan"
             )
+
+    def _check_copies(self, entity: Insert, source: Source) -> int:
+        copies = int(entity.mcount)
+        if copies > MAX_ENTITIES:
+            raise FloorPlanError(
+                f"{self.path}: the array of block {entity.dxf.name!r} ({source.describe()}) has "
+                f"{copies:,} copies; at most {MAX_ENTITIES:,} entities are read"
+            )
+        return copies
+
+    def _expanded(self, name: str, path: tuple[str, ...], source: Source) -> int:
+        """Entities block ``name`` places at every depth (copies of arrays included)."""
+        if name in self._sizes:
+            return self._sizes[name]
+        if name in path:
+            raise FloorPlanError(
+                f"{self.path}: block {name!r} contains itself ({' > '.join((*path, name))}, "
+                f"{source.describe()}); the drawing cannot be read. Redefine the block in CAD"
+            )
+        if len(path) >= MAX_BLOCK_DEPTH:
+            raise FloorPlanError(
+                f"{self.path}: blocks are nested more than {MAX_BLOCK_DEPTH} deep "
+                f"({' > '.join(path[:4])} > ..., {source.describe()}); explode some levels"
+            )
+        block = self.doc.blocks.get(name)
+        total = 0
+        for child in block if block is not None else ():
+            if child.dxftype() == "INSERT":
+                copies = int(child.mcount)
+                total += copies * (1 + self._expanded(str(child.dxf.name), (*path, name), source))
+            else:
+                total += 1
+            if total > MAX_ENTITIES:
+                break
+        self._sizes[name] = total
+        return total
 
     def _has_mpp(self, name: str, seen: tuple[str, ...] = ()) -> bool:
         """Whether block ``name`` holds, at any depth, an entity on an MPP layer of its own
@@ -349,12 +394,7 @@ class _Reader:
         kind = LAYERS.get(layer)
         if kind is None and not self._has_mpp(name):
             return []
-        copies = int(entity.mcount)
-        if copies > MAX_ENTITIES:
-            raise FloorPlanError(
-                f"{self.path}: the array of block {name!r} ({source.describe()}) has {copies:,} "
-                f"copies; at most {MAX_ENTITIES:,} entities are read"
-            )
+        copies = self._check_copies(entity, source)
         self._count(copies)
         inner_path = (*path, name)
         base = block.block.dxf.base_point if block.block is not None else (0, 0, 0)
