@@ -443,7 +443,8 @@ def _compact() -> Layout:
 STAIR: tuple[str, str, XY, Rect] = ("stair", "T1", (34.9, 11.0), (35.5, 8.0, 40.0, 14.0))
 LIFT: tuple[str, str, XY, Rect] = ("lift", "L1", (36.6, 16.6), (37.2, 15.2, 40.0, 18.0))
 UPPER_WALLS: tuple[tuple[XY, ...], ...] = (
-    ((0.0, 0.0), (40.0, 0.0), (40.0, 24.0), (0.0, 24.0), (0.0, 0.0)),
+    ((0.0, 0.0), (40.0, 0.0), (40.0, 24.0)),  # the outer wall, in two open lines: a closed
+    ((40.0, 24.0), (0.0, 24.0), (0.0, 0.0)),  # outline on MPP_WALL would be a solid block
     ((31.0, 24.0), (31.0, 19.5), (40.0, 19.5)),
     ((35.5, 24.0), (35.5, 19.5)),
 )
