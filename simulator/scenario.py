@@ -522,6 +522,27 @@ class Scenario(_Strict):
     target: Target = Target()
     run: RunSettings = RunSettings()
 
+    @field_validator("layout", mode="before")
+    @classmethod
+    def _building_or_file(cls, value: Any) -> Any:
+        """A mapping is a building: validated as one, so its errors name its own fields."""
+        if not isinstance(value, dict):
+            return value
+        try:
+            return BuildingLayout.model_validate(value)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            loc = tuple(first["loc"])
+            context = first.get("ctx") or {}
+            if isinstance(context.get("error"), _FieldProblem):
+                loc += context["error"].loc
+            message = str(first["msg"]).removeprefix("Value error, ")
+            if first["type"] == "extra_forbidden":
+                message = "unknown key; a building layout has 'floors' with 'level' and 'file'"
+            elif first["type"] == "missing":
+                message = "required but missing"
+            raise _FieldProblem(loc, message) from None
+
     @field_validator("layout")
     @classmethod
     def _layout_is_a_plan(cls, value: str | BuildingLayout | None) -> str | BuildingLayout | None:
