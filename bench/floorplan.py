@@ -50,10 +50,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import itertools
+
+from simulator.floorplan import routing  # noqa: E402
 from simulator.floorplan.assemble import RawElement, assemble  # noqa: E402
 from simulator.floorplan.check import check_plan  # noqa: E402
 from simulator.floorplan.model import FloorPlan, Source  # noqa: E402
-from simulator.floorplan import routing  # noqa: E402
 from simulator.floorplan.routing import (  # noqa: E402
     _corner_rings,
     build_router,
@@ -247,7 +249,7 @@ def _funnel(
                 continue
         i += 1
     path.append(end)
-    return float(sum(np.hypot(*(b - a)) for a, b in zip(path, path[1:], strict=False)))
+    return float(sum(np.hypot(*(b - a)) for a, b in itertools.pairwise(path)))
 
 
 def navmesh_distances(walkable: object, points: list[tuple[float, float] | None]) -> np.ndarray:
@@ -285,7 +287,7 @@ def navmesh_distances(walkable: object, points: list[tuple[float, float] | None]
                 continue
             chain.reverse()
             portals = []
-            for t, u in zip(chain, chain[1:], strict=False):
+            for t, u in itertools.pairwise(chain):
                 k = int(np.flatnonzero(nbr[t] == u)[0])
                 a, b = p[tri[t, (k + 1) % 3]], p[tri[t, (k + 2) % 3]]
                 portals.append((b, a))  # (left, right) walking from t into u
@@ -393,6 +395,12 @@ def main(argv: list[str] | None = None) -> None:
             line += _error(r["distances"], ref["distances"])  # type: ignore[arg-type]
         print(line)
     shipped = results.get("shipped")
+    if shipped is not None and base is not None:
+        ratio = float(base["routes_s"]) / float(shipped["routes_s"])
+        old = f" (old method: routes alone {base['routes_s']:.1f} s, peak {base['peak_mb']:.0f} MB"
+        old += f"; shipped {ratio:.0f}x faster)"
+    else:
+        old = ""
     if shipped is not None:
         print(
             f"shipped: {shipped['vertices']} corners, {shipped['legs']} tangent legs, "
@@ -400,13 +408,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(
             f"figure: check_plan with every route of the {args.columns}-column hall "
-            f"in {shipped['check_s']:.2f} s, peak {shipped['peak_mb']:.0f} MB"
-            + (
-                f" (old method: routes alone {base['routes_s']:.1f} s, peak "
-                f"{base['peak_mb']:.0f} MB; {float(base['routes_s']) / float(shipped['routes_s']):.0f}x)"
-                if base is not None
-                else ""
-            )
+            f"in {shipped['check_s']:.2f} s, peak {shipped['peak_mb']:.0f} MB{old}"
         )
     merged = results.get("merged")
     if merged is not None:

@@ -111,10 +111,10 @@ def natural_key(label: str) -> tuple[object, ...]:
     return tuple(int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", label))
 
 
-def _dedupe(coords: Iterable[XY]) -> tuple[XY, ...]:
+def _dedupe(coords: Iterable[Sequence[float]]) -> tuple[XY, ...]:
     out: list[XY] = []
-    for x, y in coords:
-        p = (round_m(x), round_m(y))
+    for xy in coords:
+        p = (round_m(xy[0]), round_m(xy[1]))
         if not out or out[-1] != p:
             out.append(p)
     return tuple(out)
@@ -418,8 +418,8 @@ def _make_zones(
     for area, given, flag in sorted(zone_areas, key=lambda z: _line_key(z[0])):
         label = given
         if not label:
-            inside = [t for xy, t in texts if area.shape.covers(Point(xy))]
-            label = inside[0] if inside else ""
+            written = [t for xy, t in texts if area.shape.covers(Point(xy))]
+            label = written[0] if written else ""
         named.append((area, label, is_priority(label, flag)))
     taken = {label for _, label, _ in named if label}
     counter = 0

@@ -7,6 +7,7 @@ display, no global state), so the CLI and the app can render in any process.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -263,11 +264,11 @@ def draw_plan(
     cmap = "plasma"
     xs = [c.x for c in plan.counters]
     ys = [c.y for c in plan.counters]
+    colours: list[Any]
     if values and norm is not None:
+        mapper = ScalarMappable(norm=norm, cmap=cmap)
         colours = [
-            ScalarMappable(norm=norm, cmap=cmap).to_rgba(values[c.slot])
-            if c.slot in values
-            else (0.8, 0.8, 0.8, 1.0)
+            mapper.to_rgba(np.asarray(values[c.slot])) if c.slot in values else (0.8, 0.8, 0.8, 1.0)
             for c in plan.counters
         ]
     else:
@@ -363,7 +364,7 @@ def draw_zone_values(
     norm = Normalize(vmin=0.0, vmax=top)
     cmap = "YlOrRd"
     mapper = ScalarMappable(norm=norm, cmap=cmap)
-    fills = {n: mapper.to_rgba(v, alpha=0.75) for n, v in shares.items()}
+    fills = {n: mapper.to_rgba(np.asarray(v), alpha=0.75) for n, v in shares.items()}
     _base(ax, plan, zone_fill=fills)  # type: ignore[arg-type]
     text = {}
     for z in plan.zones:

@@ -23,7 +23,7 @@ from pathlib import Path
 import ezdxf
 import ezdxf.path
 from ezdxf import recover
-from ezdxf.entities import DXFGraphic, Insert
+from ezdxf.entities import DXFGraphic, Insert, LWPolyline, MText, Polyline
 from ezdxf.math import Matrix44
 
 from simulator.errors import FloorPlanError
@@ -322,7 +322,7 @@ class _Reader:
         block = self.doc.blocks.get(name)
         total = 0
         for child in block if block is not None else ():
-            if child.dxftype() == "INSERT":
+            if isinstance(child, Insert):
                 copies = int(child.mcount)
                 total += copies * (1 + self._expanded(str(child.dxf.name), (*path, name), source))
             else:
@@ -344,7 +344,7 @@ class _Reader:
                 layer = _layer(child, "")
                 if layer in LAYERS:
                     found = True
-                elif child.dxftype() == "INSERT":
+                elif isinstance(child, Insert):
                     found = self._has_mpp(str(child.dxf.name), (*seen, name))
                 if found:
                     break
@@ -409,8 +409,7 @@ class _Reader:
                 if child.dxftype() == "ATTDEF":
                     continue
                 child_layer = _layer(child, layer)
-                if child.dxftype() == "INSERT":
-                    assert isinstance(child, Insert)
+                if isinstance(child, Insert):
                     found = self._insert(child, matrix, child_layer, source, inner_path)
                 else:
                     child_kind = LAYERS.get(child_layer)
@@ -464,7 +463,18 @@ class _Reader:
             ):
                 if attribs.get(tag) and not getattr(raw, attr):
                     changes[attr] = attribs[tag]
-            out.append(replace(raw, **changes) if changes else raw)
+            out.append(
+                replace(
+                    raw,
+                    slot=changes.get("slot", raw.slot),
+                    agency=changes.get("agency", raw.agency),
+                    name=changes.get("name", raw.name),
+                    priority=changes.get("priority", raw.priority),
+                    link=changes.get("link", raw.link),
+                )
+                if changes
+                else raw
+            )
         return out
 
     def _entity(
@@ -484,7 +494,7 @@ class _Reader:
                 kind=kind, shape="point", coords=(place(entity.dxf.location),), source=source
             )
         elif etype in ("TEXT", "MTEXT"):
-            text = entity.plain_text() if etype == "MTEXT" else entity.dxf.get("text", "")
+            text = entity.plain_text() if isinstance(entity, MText) else entity.dxf.get("text", "")
             insert = (
                 entity.ocs().to_wcs(entity.dxf.insert) if etype == "TEXT" else entity.dxf.insert
             )
@@ -502,16 +512,17 @@ class _Reader:
                 source=source,
             )
         elif etype in ("LINE", "LWPOLYLINE", "POLYLINE", "ARC", "ELLIPSE", "SPLINE", "CIRCLE"):
-            if etype == "POLYLINE" and (entity.is_poly_face_mesh or entity.is_polygon_mesh):
+            if isinstance(entity, Polyline) and (
+                entity.is_poly_face_mesh or entity.is_polygon_mesh
+            ):
                 self.warn(f"mesh on layer {source.layer} is not read", source)
                 return
-            closed = bool(
-                entity.closed
-                if etype == "LWPOLYLINE"
-                else entity.is_closed
-                if etype == "POLYLINE"
-                else etype == "CIRCLE"
-            )
+            if isinstance(entity, LWPolyline):
+                closed = bool(entity.closed)
+            elif isinstance(entity, Polyline):
+                closed = bool(entity.is_closed)
+            else:
+                closed = etype == "CIRCLE"
             path = ezdxf.path.make_path(entity)
             if matrix is not None:
                 path = path.transform(matrix)

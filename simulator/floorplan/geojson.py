@@ -6,6 +6,7 @@ import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from simulator.errors import FloorPlanError
 from simulator.floorplan.assemble import KINDS, RawElement, assemble
@@ -149,48 +150,56 @@ def _elements(feature: object, source: Source, problems: list[Problem]) -> Itera
     if not isinstance(geometry, dict):
         raise ValueError("feature has no geometry")
     gtype = geometry.get("type")
-    coords = geometry.get("coordinates")
-    common = {
-        "kind": kind,
-        "source": source,
-        "slot": str(props.get("slot") or ""),
-        "agency": str(props.get("agency") or ""),
-        "name": str(props.get("name") or ""),
-        "priority": _flag(props.get("priority")),
-        "link": str(props.get("link") or ""),
-    }
+    coords: Any = geometry.get("coordinates")
+
+    def raw(
+        shape: str,
+        at: tuple[XY, ...],
+        *,
+        closed: bool = False,
+        holes: tuple[tuple[XY, ...], ...] = (),
+        radius: float = 0.0,
+    ) -> RawElement:
+        return RawElement(
+            kind=kind,
+            shape=shape,
+            coords=at,
+            source=source,
+            closed=closed,
+            holes=holes,
+            radius=radius,
+            slot=str(props.get("slot") or ""),
+            agency=str(props.get("agency") or ""),
+            name=str(props.get("name") or ""),
+            priority=_flag(props.get("priority")),
+            link=str(props.get("link") or ""),
+        )
+
     if gtype == "Point":
         radius = props.get("radius")
         if radius is not None:
             r = float(radius)
             if not math.isfinite(r) or r <= 0:
                 raise ValueError(f"radius {radius!r} must be a positive number")
-            yield RawElement(shape="circle", coords=(_xy(coords),), radius=r, **common)
+            yield raw("circle", (_xy(coords),), radius=r)
         else:
-            yield RawElement(shape="point", coords=(_xy(coords),), **common)
+            yield raw("point", (_xy(coords),))
     elif gtype == "MultiPoint":
         for p in coords:
-            yield RawElement(shape="point", coords=(_xy(p),), **common)
+            yield raw("point", (_xy(p),))
     elif gtype == "LineString":
         pts = _ring(coords)
         closed = len(pts) > 3 and pts[0] == pts[-1]
-        yield RawElement(shape="line", coords=pts, closed=closed, **common)
+        yield raw("line", pts, closed=closed)
     elif gtype == "MultiLineString":
         for part in coords:
             pts = _ring(part)
-            yield RawElement(
-                shape="line", coords=pts, closed=len(pts) > 3 and pts[0] == pts[-1], **common
-            )
+            yield raw("line", pts, closed=len(pts) > 3 and pts[0] == pts[-1])
     elif gtype in ("Polygon", "MultiPolygon"):
         polys = [coords] if gtype == "Polygon" else list(coords)
         for poly in polys:
             if not isinstance(poly, list) or not poly:
                 raise ValueError("polygon has no rings")
-            yield RawElement(
-                shape="polygon",
-                coords=_ring(poly[0]),
-                holes=tuple(_ring(h) for h in poly[1:]),
-                **common,
-            )
+            yield raw("polygon", _ring(poly[0]), holes=tuple(_ring(h) for h in poly[1:]))
     else:
         raise ValueError(f"geometry type {gtype!r} is not supported")

@@ -34,7 +34,7 @@ from functools import cached_property
 
 import numpy as np
 import shapely
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
@@ -87,7 +87,7 @@ class Mesh:
         """Spatial index of the triangles (to find the ones holding a point)."""
         corners = self.points[self.triangles]
         rings = np.concatenate([corners, corners[:, :1]], axis=1)
-        return shapely.STRtree(shapely.polygons(rings))
+        return shapely.STRtree(np.asarray(shapely.polygons(rings), dtype=object))
 
 
 def triangulate(area: BaseGeometry) -> Mesh:
@@ -388,7 +388,7 @@ class Router:
             return empty, empty
         return np.concatenate(same_a), np.concatenate(same_b)
 
-    def _graph(self, pts: np.ndarray) -> tuple[object, int]:
+    def _graph(self, pts: np.ndarray) -> tuple[csr_matrix, int]:
         """The corner graph plus ``pts`` as extra nodes (numbered after the corners)."""
         n_v = len(self.vertices)
         pv_p, pv_v, pp_a, pp_b = self._joins(pts)
@@ -432,7 +432,10 @@ class Router:
         """Shortest path between two snapped points: (length, polyline); (inf, []) if none."""
         pts = np.array([start, end], dtype=float)
         graph, n_v = self._graph(pts)
-        d, before = dijkstra(graph, directed=False, indices=n_v, return_predecessors=True)
+        found, came_from = dijkstra(
+            graph, directed=False, indices=np.array([n_v]), return_predecessors=True
+        )
+        d, before = found[0], came_from[0]
         length = float(d[n_v + 1])
         if not math.isfinite(length):
             return (math.inf, [])

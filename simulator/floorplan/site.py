@@ -168,8 +168,8 @@ def assign_slots(
     group = _slot_groups(plan)
     xy = {c.slot: (c.x, c.y) for c in plan.counters}
     for agency, n in counters.items():
-        need = n - len(result[agency])
-        if need <= 0:
+        missing = n - len(result[agency])
+        if missing <= 0:
             continue
         free = [s for s in all_slots if s not in taken]
         if result[agency]:
@@ -177,22 +177,22 @@ def assign_slots(
             mean = np.mean([xy[s] for s in home], axis=0)
             same = [s for s in free if group[s] == group[home[0]]]
             pool = sorted(same, key=lambda s: math.dist(xy[s], mean))
-            chosen = pool[:need]
-            if len(chosen) < need:
+            chosen = pool[:missing]
+            if len(chosen) < missing:
                 rest = sorted(
                     (s for s in free if s not in chosen), key=lambda s: math.dist(xy[s], mean)
                 )
-                chosen += rest[: need - len(chosen)]
+                chosen += rest[: missing - len(chosen)]
         else:
             chosen = []
             for g in dict.fromkeys(group[s] for s in free):
                 members = [s for s in free if group[s] == g]
-                if len(members) >= need:
-                    chosen = members[:need]
+                if len(members) >= missing:
+                    chosen = members[:missing]
                     break
             if not chosen:
-                chosen = free[:need]
-        if len(chosen) < need:
+                chosen = free[:missing]
+        if len(chosen) < missing:
             raise ScenarioError(
                 f"agency {agency!r} needs {n} counters but only {len(chosen) + len(result[agency])}"
                 f" slot(s) are still free in floor plan {plan.name!r}",
@@ -260,7 +260,7 @@ def compile_site(
         chosen[INFO] = min(infos, key=lambda i: (cost[entrance, i], i))
     if kiosks:
         chosen[KIOSK] = min(kiosks, key=lambda k: (cost[entrance, k], k))
-    slot_row = {}
+    slot_row: dict[str, int] = {}
     for level, plan in zip(building.levels, building.floors, strict=True):
         for c in plan.counters:
             slot_row.setdefault(c.slot, m.index(f"L{level}/slot:{c.slot}"))
@@ -287,8 +287,8 @@ def compile_site(
         for k, r in enumerate(rows):
             chosen[counter_node(agency, k)] = r
     nodes = tuple(chosen)
-    rows = np.array([chosen[n] for n in nodes], dtype=int)
-    grid = np.ix_(rows, rows)
+    node_rows = np.array([chosen[n] for n in nodes], dtype=int)
+    grid = np.ix_(node_rows, node_rows)
     positions = {}
     for n in nodes:
         p = m.points[chosen[n]] or m.drawn[chosen[n]]
