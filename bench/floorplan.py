@@ -32,6 +32,7 @@ method; the ratio compares each method's time for the routes with the old method
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import resource
@@ -49,8 +50,6 @@ from scipy.sparse.csgraph import dijkstra
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-import itertools
 
 from simulator.floorplan import routing  # noqa: E402
 from simulator.floorplan.assemble import RawElement, assemble  # noqa: E402
