@@ -23,7 +23,15 @@ from pathlib import Path
 import ezdxf
 from shapely.geometry import Point, box
 
-__all__ = ["BUILDINGS", "LAYOUTS", "Layout", "main", "write_dxf", "write_geojson"]
+__all__ = [
+    "BUILDINGS",
+    "LAYOUTS",
+    "Layout",
+    "main",
+    "write_blocks_demo",
+    "write_dxf",
+    "write_geojson",
+]
 
 XY = tuple[float, float]
 Rect = tuple[float, float, float, float]
@@ -746,6 +754,134 @@ def main(out_dir: Path | None = None) -> None:
         print(f"{name}: {len(floors)} floors, building usable: {report.ok}")
         fig = draw_building(building, title=f"{name}: Korpri on two floors (ILLUSTRATIVE)")
         fig.savefig(here / f"{name}.png")
+    examples = here / "examples"
+    examples.mkdir(exist_ok=True)
+    write_blocks_demo(examples / "blocks-demo.dxf")
+    draw_blocks_demo(examples / "blocks-demo.dxf", examples / "blocks-demo.png")
+    demo = check_plan(load_floorplan(examples / "blocks-demo.dxf"))
+    print(f"examples/blocks-demo: {len(demo.counters)} counters, {len(demo.errors)} errors")
+
+
+# --- a small drawing that shows drafters how blocks, arrays and links are read ---------------
+
+
+def write_blocks_demo(path: Path) -> None:
+    """A 16 m x 10 m hall drawn the way DPUPR drafts (metres): counters as blocks with SLOT and
+    AGENCY, a row of counters as one block, columns as a block on MPP_OBSTACLE, seats as a
+    MINSERT array and as a bench block, a priority zone and a stair with its LINK."""
+    doc = ezdxf.new("R2010", setup=False)
+    doc.header["$INSUNITS"] = 6
+    for layer in ("MPP_FLOOR", "MPP_WALL", "MPP_OBSTACLE", "MPP_ENTRANCE", "MPP_COUNTER"):
+        doc.layers.add(layer)
+    for layer in ("MPP_WAITING", "MPP_SEAT", "MPP_KIOSK", "MPP_STAIR", "A-FURN"):
+        doc.layers.add(layer)
+    loket = doc.blocks.new("LOKET")  # the visitor stands at the insertion point
+    loket.add_lwpolyline([(-0.7, 0.0), (0.7, 0.0), (0.7, 0.6), (-0.7, 0.6)], close=True)
+    loket.add_attdef("SLOT", (0, -0.25), dxfattribs={"height": 0.2})
+    loket.add_attdef("AGENCY", (0, -0.5), dxfattribs={"height": 0.15})
+    row = doc.blocks.new("LOKET_BARIS")  # a row of four counters with their own slots
+    for k in range(4):
+        ref = row.add_blockref("LOKET", (1.6 * k, 0.0))
+        ref.add_auto_attribs({"SLOT": f"A{k + 1:02d}", "AGENCY": "disdukcapil" if k < 3 else ""})
+    kolom = doc.blocks.new("KOLOM")  # a column: a square on layer 0
+    kolom.add_lwpolyline([(-0.25, -0.25), (0.25, -0.25), (0.25, 0.25), (-0.25, 0.25)], close=True)
+    kursi = doc.blocks.new("KURSI")
+    kursi.add_lwpolyline([(-0.2, -0.2), (0.2, -0.2), (0.2, 0.2), (-0.2, 0.2)], close=True)
+    bangku = doc.blocks.new("BANGKU")  # a bench of three chairs on layer 0
+    bangku.add_line((-0.3, -0.3), (1.4, -0.3))
+    for k in range(3):
+        bangku.add_blockref("KURSI", (0.55 * k, 0.0))
+    tangga = doc.blocks.new("TANGGA")
+    tangga.add_lwpolyline([(-0.5, 0.0), (0.5, 0.0), (0.5, 2.0), (-0.5, 2.0)], close=True)
+    tangga.add_attdef("LINK", (0, -0.3), dxfattribs={"height": 0.2})
+
+    msp = doc.modelspace()
+    msp.add_lwpolyline(
+        [(0, 0), (16, 0), (16, 10), (0, 10)], close=True, dxfattribs={"layer": "MPP_FLOOR"}
+    )
+    msp.add_lwpolyline(
+        [(7, 0), (0, 0), (0, 10), (16, 10), (16, 0), (9, 0)], dxfattribs={"layer": "MPP_WALL"}
+    )
+    msp.add_line((7, 0), (9, 0), dxfattribs={"layer": "MPP_ENTRANCE"})
+    msp.add_lwpolyline(
+        [(0, 1.5), (1.2, 1.5), (1.2, 8.5), (0, 8.5)],
+        close=True,
+        dxfattribs={"layer": "MPP_OBSTACLE"},
+    )
+    msp.add_blockref(
+        "LOKET_BARIS",
+        (1.2, 2.0),
+        dxfattribs={"layer": "MPP_COUNTER", "rotation": -90, "xscale": -1},
+    )
+    single = msp.add_blockref(
+        "LOKET", (14.8, 6.0), dxfattribs={"layer": "MPP_COUNTER", "rotation": 90}
+    )
+    single.add_auto_attribs({"SLOT": "B01", "AGENCY": "samsat"})
+    msp.add_lwpolyline(
+        [(14.8, 5.0), (16, 5.0), (16, 7.0), (14.8, 7.0)],
+        close=True,
+        dxfattribs={"layer": "MPP_OBSTACLE"},
+    )
+    for x in (5.0, 11.0):
+        msp.add_blockref(
+            "KOLOM", (x, 5.0), dxfattribs={"layer": "MPP_OBSTACLE", "xscale": 1.2, "yscale": 1.2}
+        )
+    msp.add_lwpolyline(
+        [(3, 2.5), (10, 2.5), (10, 8.5), (3, 8.5)], close=True, dxfattribs={"layer": "MPP_WAITING"}
+    )
+    msp.add_text(
+        "ruang-tunggu", height=0.3, dxfattribs={"layer": "MPP_WAITING", "insert": (3.2, 7.9)}
+    )
+    seats = msp.add_blockref("KURSI", (6.0, 3.0), dxfattribs={"layer": "MPP_SEAT"})
+    seats.grid(size=(3, 6), spacing=(0.9, 0.55))  # MINSERT: 3 rows of 6 chairs
+    msp.add_blockref("BANGKU", (3.5, 6.5), dxfattribs={"layer": "MPP_SEAT", "rotation": 90})
+    msp.add_lwpolyline(
+        [(11, 7.5), (14, 7.5), (14, 9.5), (11, 9.5)],
+        close=True,
+        dxfattribs={"layer": "MPP_WAITING"},
+    )
+    msp.add_text(
+        "prioritas", height=0.3, dxfattribs={"layer": "MPP_WAITING", "insert": (11.2, 9.0)}
+    )
+    for k in range(4):
+        msp.add_point((11.6 + 0.6 * k, 8.2), dxfattribs={"layer": "MPP_SEAT"})
+    msp.add_blockref("TANGGA", (13.0, 1.0), dxfattribs={"layer": "MPP_STAIR"}).add_auto_attribs(
+        {"LINK": "T1"}
+    )
+    msp.add_lwpolyline(
+        [(12.5, 1.2), (15.5, 1.2), (15.5, 3.0), (12.5, 3.0)],
+        close=True,
+        dxfattribs={"layer": "MPP_OBSTACLE"},
+    )
+    msp.add_point((8.0, 1.5), dxfattribs={"layer": "MPP_KIOSK"})
+    msp.add_circle((14, 8.5), 0.3, dxfattribs={"layer": "A-FURN"})  # ignored: not an MPP layer
+    doc.saveas(path)
+
+
+def draw_blocks_demo(dxf_path: Path, png_path: Path) -> None:
+    """Two panels: the drawing as CAD shows it, and the plan the simulator reads from it."""
+    from ezdxf.addons.drawing import Frontend, RenderContext
+    from ezdxf.addons.drawing.matplotlib import MatplotlibBackend
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from simulator.floorplan import load_floorplan
+    from simulator.floorplan.draw import draw_plan
+
+    doc = ezdxf.readfile(dxf_path)
+    fig = Figure(figsize=(14, 4.6), dpi=110)
+    FigureCanvasAgg(fig)
+    cad, read = fig.subplots(1, 2)
+    Frontend(RenderContext(doc), MatplotlibBackend(cad)).draw_layout(doc.modelspace())
+    cad.set_title("the drawing in CAD (blocks, a MINSERT array, a bench)", fontsize=10)
+    cad.set_aspect("equal", adjustable="box")
+    cad.set_xlim(-1, 17)
+    cad.set_ylim(-1, 11)
+    cad.set_facecolor("#202020")
+    plan = load_floorplan(dxf_path)
+    draw_plan(plan, ax=read, title="what the simulator reads from it")
+    fig.tight_layout()
+    fig.savefig(png_path)
 
 
 if __name__ == "__main__":
