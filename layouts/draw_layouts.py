@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import ezdxf
+from ezdxf.layouts import Modelspace
 from shapely.geometry import Point, box
 
 __all__ = [
@@ -612,8 +613,27 @@ def write_dxf(layout: Layout, path: Path) -> None:
         link_block = doc.blocks.new(block_name)
         link_block.add_lwpolyline([(-300, -300), (300, -300), (300, 300), (-300, 300)], close=True)
         link_block.add_attdef("LINK", (0, -450), dxfattribs={"height": 150})
-
     msp = doc.modelspace()
+    _dxf_shell(msp, layout)
+    for run in layout.runs:
+        for slot, agency, xy in run.counters():
+            ref = msp.add_blockref("LOKET", _mm(xy), dxfattribs={"layer": "MPP_COUNTER"})
+            ref.add_auto_attribs({"SLOT": slot, "AGENCY": agency})
+    _dxf_zones(msp, layout)
+    for p in layout.kiosks:
+        msp.add_blockref("KIOSK", _mm(p), dxfattribs={"layer": "MPP_KIOSK"})
+    if layout.has_info:
+        msp.add_point(_mm(layout.info), dxfattribs={"layer": "MPP_INFO"})
+    msp.add_text(
+        f"{layout.title} - not DPUPR's drawing",
+        height=500,
+        dxfattribs={"layer": "A-ANNO", "insert": (0, -1500)},
+    )
+    doc.saveas(path)
+
+
+def _dxf_shell(msp: Modelspace, layout: Layout) -> None:
+    """Floor, walls, obstacles, doors, stairs and lifts."""
     msp.add_lwpolyline(
         [_mm(p) for p in rect_ring(FLOOR)], close=True, dxfattribs={"layer": "MPP_FLOOR"}
     )
@@ -635,10 +655,10 @@ def write_dxf(layout: Layout, path: Path) -> None:
         layer = "MPP_STAIR" if kind == "stair" else "MPP_LIFT"
         ref = msp.add_blockref(block_name, _mm(xy), dxfattribs={"layer": layer})
         ref.add_auto_attribs({"LINK": link})
-    for run in layout.runs:
-        for slot, agency, xy in run.counters():
-            ref = msp.add_blockref("LOKET", _mm(xy), dxfattribs={"layer": "MPP_COUNTER"})
-            ref.add_auto_attribs({"SLOT": slot, "AGENCY": agency})
+
+
+def _dxf_zones(msp: Modelspace, layout: Layout) -> None:
+    """Waiting zones with their names and seats (MINSERT arrays or one block each)."""
     for k, zone in enumerate(layout.zones):
         msp.add_lwpolyline(
             [_mm(p) for p in rect_ring(zone.rect)], close=True, dxfattribs={"layer": "MPP_WAITING"}
@@ -661,16 +681,6 @@ def write_dxf(layout: Layout, path: Path) -> None:
         else:
             for p in seats(layout, zone):
                 msp.add_blockref("KURSI", _mm(p), dxfattribs={"layer": "MPP_SEAT"})
-    for p in layout.kiosks:
-        msp.add_blockref("KIOSK", _mm(p), dxfattribs={"layer": "MPP_KIOSK"})
-    if layout.has_info:
-        msp.add_point(_mm(layout.info), dxfattribs={"layer": "MPP_INFO"})
-    msp.add_text(
-        f"{layout.title} - not DPUPR's drawing",
-        height=500,
-        dxfattribs={"layer": "A-ANNO", "insert": (0, -1500)},
-    )
-    doc.saveas(path)
 
 
 def _feature(kind: str, geometry: dict[str, object], **props: object) -> dict[str, object]:

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from simulator.experiment import Progress
     from simulator.floorplan.model import FloorPlan
-    from simulator.walking import SiteLayout
     from simulator.plan import Plan
+    from simulator.walking import SiteLayout
 
 __all__ = ["app", "main"]
 

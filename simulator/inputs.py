@@ -18,7 +18,7 @@ from simulator.plan import Plan, compile_plan
 from simulator.scenario import Scenario, scenario_to_yaml
 
 if TYPE_CHECKING:
-    from simulator.floorplan.model import FloorPlan
+    from simulator.floorplan.model import Building, FloorPlan
     from simulator.walking import SiteLayout
 
 __all__ = ["content_sha256", "plan_for", "read_floorplan", "scenario_fingerprint", "site_for"]
@@ -76,7 +76,7 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
     content, the agencies' counters and slots, and the walking settings that choose routes.
     """
     from simulator.floorplan.building import FloorTimes
-    from simulator.floorplan.model import Building
+    from simulator.floorplan.model import Building as BuildingPlan
     from simulator.floorplan.site import compile_site
 
     levels = scenario.layout_levels()
@@ -105,12 +105,13 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
     cached = _sites.get(key)
     if cached is not None:
         return cached
+    layout: FloorPlan | Building
     if single:
         layout = floors[0]
         name = stem
         times = None
     else:
-        layout = Building(
+        layout = BuildingPlan(
             floors=tuple(floors.values()),
             levels=tuple(floors),
             name=" + ".join(Path(f).stem for f in levels.values()),

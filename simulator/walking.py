@@ -167,6 +167,7 @@ class SiteLayout:
             return self.agency_zones[agency_id]
         zone = self.agency_zone.get(agency_id)
         return (zone,) if zone is not None else ()
+
     @property
     def slot_agency(self) -> dict[str, str]:
         """Slot -> agency id, for every assigned slot."""

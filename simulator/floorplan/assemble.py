@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry import Point, Polygon
@@ -310,6 +310,52 @@ def _number_slots(counters: list[tuple[str, str, XY, Source]]) -> list[Counter]:
     return sorted(out, key=lambda c: (natural_key(c.slot), c.x, c.y))
 
 
+@dataclass(kw_only=True)
+class _Parts:
+    """The elements of one drawing by kind, as :meth:`add` interprets them."""
+
+    floors: list[Area] = field(default_factory=list)
+    obstacles: list[Area] = field(default_factory=list)
+    lines: dict[str, list[Area | Line]] = field(
+        default_factory=lambda: {"wall": [], "entrance": [], "exit": []}
+    )
+    counters: list[tuple[str, str, XY, Source]] = field(default_factory=list)
+    zone_areas: list[tuple[Area, str, str]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    texts: list[tuple[XY, str]] = field(default_factory=list)
+    spots: dict[str, list[Spot]] = field(
+        default_factory=lambda: {"seat": [], "kiosk": [], "info": []}
+    )
+
+    def add(self, raw: RawElement, b: _Builder) -> None:
+        """Interpret one raw element (with usable coordinates)."""
+        if raw.shape == "text":
+            if raw.kind == "waiting" and raw.name.strip():
+                self.texts.append((raw.coords[0], raw.name.strip()))
+        elif raw.kind == "floor":
+            self.floors.extend(b.areas(raw))
+        elif raw.kind == "obstacle":
+            self.obstacles.extend(b.areas(raw))
+        elif raw.kind == "waiting":
+            self.zone_areas.extend((a, raw.name.strip(), raw.priority) for a in b.areas(raw))
+        elif raw.kind in self.lines:
+            self.lines[raw.kind].extend(b.wall_or_door(raw))
+        elif raw.kind in POINT_KINDS:
+            xy = b.point(raw)
+            if xy is not None:
+                self._point(raw, xy)
+
+    def _point(self, raw: RawElement, xy: XY) -> None:
+        if raw.kind == "counter":
+            self.counters.append((raw.slot.strip(), raw.agency.strip(), xy, raw.source))
+        elif raw.kind in ("stair", "lift"):
+            self.links.append(
+                Link(kind=raw.kind, link=raw.link.strip(), x=xy[0], y=xy[1], source=raw.source)
+            )
+        else:
+            self.spots[raw.kind].append(Spot(x=xy[0], y=xy[1], source=raw.source))
+
+
 def assemble(
     raws: Sequence[RawElement],
     *,
@@ -324,59 +370,18 @@ def assemble(
     """
     b = _Builder(file_format)
     b.problems.extend(problems)
-    floors: list[Area] = []
-    walls: list[Area | Line] = []
-    obstacles: list[Area] = []
-    entrances: list[Area | Line] = []
-    exits: list[Area | Line] = []
-    counters: list[tuple[str, str, XY, Source]] = []
-    zone_areas: list[tuple[Area, str, str]] = []
-    links: list[Link] = []
-    texts: list[tuple[XY, str]] = []
-    seats: list[Spot] = []
-    kiosks: list[Spot] = []
-    infos: list[Spot] = []
-
+    parts = _Parts()
     for raw in raws:
-        if not raw.coords or not b.coords_ok(raw):
-            continue
-        if raw.shape == "text":
-            if raw.kind == "waiting" and raw.name.strip():
-                texts.append((raw.coords[0], raw.name.strip()))
-            continue
-        if raw.kind == "floor":
-            floors.extend(b.areas(raw))
-        elif raw.kind == "obstacle":
-            obstacles.extend(b.areas(raw))
-        elif raw.kind == "waiting":
-            zone_areas.extend((a, raw.name.strip(), raw.priority) for a in b.areas(raw))
-        elif raw.kind == "wall":
-            walls.extend(b.wall_or_door(raw))
-        elif raw.kind == "entrance":
-            entrances.extend(b.wall_or_door(raw))
-        elif raw.kind == "exit":
-            exits.extend(b.wall_or_door(raw))
-        elif raw.kind in POINT_KINDS:
-            xy = b.point(raw)
-            if xy is None:
-                continue
-            if raw.kind == "counter":
-                counters.append((raw.slot.strip(), raw.agency.strip(), xy, raw.source))
-            elif raw.kind in ("stair", "lift"):
-                links.append(
-                    Link(kind=raw.kind, link=raw.link.strip(), x=xy[0], y=xy[1], source=raw.source)
-                )
-            else:
-                spot = Spot(x=xy[0], y=xy[1], source=raw.source)
-                {"seat": seats, "kiosk": kiosks, "info": infos}[raw.kind].append(spot)
-
+        if raw.coords and b.coords_ok(raw):
+            parts.add(raw, b)
+    counters, seats = parts.counters, parts.spots["seat"]
     if len(counters) > MAX_COUNTERS:
         b.error(
             f"the plan has {len(counters)} counters; at most {MAX_COUNTERS} are supported",
             None,
         )
 
-    zones = _make_zones(b, zone_areas, texts, seats)
+    zones = _make_zones(b, parts.zone_areas, parts.texts, seats)
     in_zones = {id(s) for z in zones for s in z.seats}
     stray = sorted((s for s in seats if id(s) not in in_zones), key=lambda s: (s.x, s.y))
     if stray:
@@ -390,17 +395,17 @@ def assemble(
         return tuple(sorted(items, key=lambda s: (s.x, s.y)))
 
     return FloorPlan(
-        floors=tuple(sorted(floors, key=_line_key)),
-        walls=tuple(sorted(walls, key=_line_key)),
-        obstacles=tuple(sorted(obstacles, key=_line_key)),
-        entrances=tuple(sorted(entrances, key=_line_key)),
-        exits=tuple(sorted(exits, key=_line_key)),
+        floors=tuple(sorted(parts.floors, key=_line_key)),
+        walls=tuple(sorted(parts.lines["wall"], key=_line_key)),
+        obstacles=tuple(sorted(parts.obstacles, key=_line_key)),
+        entrances=tuple(sorted(parts.lines["entrance"], key=_line_key)),
+        exits=tuple(sorted(parts.lines["exit"], key=_line_key)),
         counters=tuple(_number_slots(counters)),
         zones=zones,
         stray_seats=tuple(stray),
-        kiosks=spots(kiosks),
-        infos=spots(infos),
-        links=tuple(sorted(links, key=lambda k: (k.kind, natural_key(k.link), k.x, k.y))),
+        kiosks=spots(parts.spots["kiosk"]),
+        infos=spots(parts.spots["info"]),
+        links=tuple(sorted(parts.links, key=lambda k: (k.kind, natural_key(k.link), k.x, k.y))),
         units=units,
         name=name,
         file_format=file_format,

@@ -248,35 +248,8 @@ def check_building(
 
     if not any(plan.entrances for plan in building.floors):
         add("error", "no floor of the building has an entrance")
-    seen: dict[str, int] = {}
-    for level, plan in zip(building.levels, building.floors, strict=True):
-        for c in plan.counters:
-            if c.slot in seen and seen[c.slot] != level:
-                add(
-                    "error",
-                    f"slot {c.slot!r} is on {floor_name(seen[c.slot])} and on "
-                    f"{floor_name(level)}; slots must be unique in the building",
-                    Location(source=c.source, x=c.x, y=c.y),
-                )
-            seen.setdefault(c.slot, level)
-    renamed = {k: v for k, v in zone_names(building).items() if k[1] != v}
-    for (level, old), new in renamed.items():
-        add(
-            "warning",
-            f"waiting zone {old!r} on {floor_name(level)} has the name of a zone on another "
-            f"floor; it is called {new!r} in the building",
-        )
-    labels: dict[tuple[str, str], set[int]] = {}
-    for level, plan in zip(building.levels, building.floors, strict=True):
-        for link in plan.links:
-            if link.link:
-                labels.setdefault((link.kind, link.link), set()).add(level)
-    for (kind, label), levels in sorted(labels.items()):
-        if len(levels) < 2:
-            add(
-                "warning",
-                f"{kind} {label!r} is only on {floor_name(min(levels))}; it joins no other floor",
-            )
+    problems.extend(_slots_and_names(building))
+    problems.extend(_lone_links(building))
     if needs is not None:
         problems.extend(check_against_scenario(building.floors, needs))
     floors_ok = all(report.ok for report in floors)
@@ -289,6 +262,52 @@ def check_building(
         errors=tuple(p for p in problems if p.severity == "error"),
         warnings=tuple(p for p in problems if p.severity == "warning"),
     )
+
+
+def _slots_and_names(building: Building) -> list[Problem]:
+    """A slot on two floors (error) and zones renamed because two floors use one name."""
+    out: list[Problem] = []
+    seen: dict[str, int] = {}
+    for level, plan in zip(building.levels, building.floors, strict=True):
+        for c in plan.counters:
+            if c.slot in seen and seen[c.slot] != level:
+                out.append(
+                    Problem(
+                        severity="error",
+                        message=f"slot {c.slot!r} is on {floor_name(seen[c.slot])} and on "
+                        f"{floor_name(level)}; slots must be unique in the building",
+                        where=Location(source=c.source, x=c.x, y=c.y),
+                    )
+                )
+            seen.setdefault(c.slot, level)
+    for (level, old), new in zone_names(building).items():
+        if old != new:
+            out.append(
+                Problem(
+                    severity="warning",
+                    message=f"waiting zone {old!r} on {floor_name(level)} has the name of a zone "
+                    f"on another floor; it is called {new!r} in the building",
+                )
+            )
+    return out
+
+
+def _lone_links(building: Building) -> list[Problem]:
+    """Warnings for a stair or lift label found on one floor only."""
+    labels: dict[tuple[str, str], set[int]] = {}
+    for level, plan in zip(building.levels, building.floors, strict=True):
+        for link in plan.links:
+            if link.link:
+                labels.setdefault((link.kind, link.link), set()).add(level)
+    return [
+        Problem(
+            severity="warning",
+            message=f"{kind} {label!r} is only on {floor_name(min(levels))}; it joins no other "
+            "floor",
+        )
+        for (kind, label), levels in sorted(labels.items())
+        if len(levels) < 2
+    ]
 
 
 def _check_reach(

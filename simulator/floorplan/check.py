@@ -142,43 +142,8 @@ def check_plan(
         problems.append(Problem(severity="warning", message=message, where=_where(source, xy)))
 
     walkable = plan.walkable
-    if not plan.floors:
-        error(
-            "no floor: draw the public area as closed polylines on layer MPP_FLOOR"
-            if dxf
-            else "no floor: add a feature with properties.kind 'floor' and a Polygon geometry "
-            "around the public area"
-        )
-    elif walkable.is_empty or walkable.area < 1.0:
-        error("the floor has no walkable area left after removing walls and obstacles")
-    if not plan.entrances:
-        if upper_floor or plan.links:
-            if not upper_floor:
-                warning(
-                    "no entrance: this floor can only be an upper floor of a building, "
-                    "reached by its stairs and lifts (check it with the other floors)"
-                )
-        else:
-            error(
-                "no entrance: draw a line across each door visitors come in by, on MPP_ENTRANCE"
-                if dxf
-                else "no entrance: add a feature with properties.kind 'entrance' (a LineString "
-                "across each door visitors come in by)"
-            )
-
-    tally = Tally(c.slot for c in plan.counters)
-    for slot, n in sorted(tally.items()):
-        if n > 1:
-            dups = [c for c in plan.counters if c.slot == slot]
-            places = ", ".join(
-                f"({c.x:.2f}, {c.y:.2f}) [{c.source.describe() if c.source else '?'}]" for c in dups
-            )
-            error(
-                f"{n} counters share slot {slot!r} at {places}; give each a unique "
-                + ("SLOT attribute" if dxf else "properties.slot"),
-                dups[1].source,
-                (dups[1].x, dups[1].y),
-            )
+    _check_floor_and_doors(plan, error, warning, upper_floor=upper_floor)
+    _check_slots(plan, error)
     _check_density(plan, warning)
     for link in plan.links:
         if not link.link:
@@ -189,7 +154,6 @@ def check_plan(
                 link.source,
                 (link.x, link.y),
             )
-
     for z in plan.zones:
         if not z.seats:
             c = z.area.shape.centroid
@@ -231,6 +195,61 @@ def check_plan(
         errors=errors,
         warnings=warnings,
     )
+
+
+def _check_floor_and_doors(
+    plan: FloorPlan, error: _Report, warning: _Report, *, upper_floor: bool
+) -> None:
+    """A floor with walkable area, and an entrance unless the plan is an upper floor."""
+    dxf = plan.file_format == "dxf"
+    walkable = plan.walkable
+    if not plan.floors:
+        error(
+            "no floor: draw the public area as closed polylines on layer MPP_FLOOR"
+            if dxf
+            else "no floor: add a feature with properties.kind 'floor' and a Polygon geometry "
+            "around the public area",
+            None,
+            None,
+        )
+    elif walkable.is_empty or walkable.area < 1.0:
+        error("the floor has no walkable area left after removing walls and obstacles", None, None)
+    if plan.entrances or upper_floor:
+        return
+    if plan.links:
+        warning(
+            "no entrance: this floor can only be an upper floor of a building, reached by its "
+            "stairs and lifts (check it with the other floors)",
+            None,
+            None,
+        )
+        return
+    error(
+        "no entrance: draw a line across each door visitors come in by, on MPP_ENTRANCE"
+        if dxf
+        else "no entrance: add a feature with properties.kind 'entrance' (a LineString across "
+        "each door visitors come in by)",
+        None,
+        None,
+    )
+
+
+def _check_slots(plan: FloorPlan, error: _Report) -> None:
+    """Two counters with one slot, naming every position and where each was drawn."""
+    tally = Tally(c.slot for c in plan.counters)
+    for slot, n in sorted(tally.items()):
+        if n < 2:
+            continue
+        dups = [c for c in plan.counters if c.slot == slot]
+        places = ", ".join(
+            f"({c.x:.2f}, {c.y:.2f}) [{c.source.describe() if c.source else '?'}]" for c in dups
+        )
+        error(
+            f"{n} counters share slot {slot!r} at {places}; give each a unique "
+            + ("SLOT attribute" if plan.file_format == "dxf" else "properties.slot"),
+            dups[1].source,
+            (dups[1].x, dups[1].y),
+        )
 
 
 def _check_density(plan: FloorPlan, warning: _Report) -> None:

@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import ezdxf
 import ezdxf.path
 from ezdxf import recover
-from ezdxf.entities import DXFGraphic, Insert, LWPolyline, MText, Polyline
+from ezdxf.entities.dxfgfx import DXFGraphic
+from ezdxf.entities.insert import Insert
+from ezdxf.entities.lwpolyline import LWPolyline
+from ezdxf.entities.mtext import MText
+from ezdxf.entities.polyline import Polyline
 from ezdxf.math import Matrix44
 
 from simulator.errors import FloorPlanError
@@ -309,16 +313,7 @@ class _Reader:
         """Entities block ``name`` places at every depth (copies of arrays included)."""
         if name in self._sizes:
             return self._sizes[name]
-        if name in path:
-            raise FloorPlanError(
-                f"{self.path}: block {name!r} contains itself ({' > '.join((*path, name))}, "
-                f"{source.describe()}); the drawing cannot be read. Redefine the block in CAD"
-            )
-        if len(path) >= MAX_BLOCK_DEPTH:
-            raise FloorPlanError(
-                f"{self.path}: blocks are nested more than {MAX_BLOCK_DEPTH} deep "
-                f"({' > '.join(path[:4])} > ..., {source.describe()}); explode some levels"
-            )
+        self._guard(name, path, source)
         block = self.doc.blocks.get(name)
         total = 0
         for child in block if block is not None else ():
@@ -381,6 +376,57 @@ class _Reader:
         if block is None:
             self.warn(f"block reference to a missing block {name!r} is not read", where)
             return []
+        self._guard(name, path, source)
+        kind = LAYERS.get(layer)
+        if kind is None and not self._has_mpp(name):
+            return []
+        copies = self._check_copies(entity, source)
+        self._count(copies)
+        base = block.block.dxf.base_point if block.block is not None else (0, 0, 0)
+        own: list[RawElement] = []
+        other: list[RawElement] = []
+        marks: list[RawElement] = []
+        for copy in entity.multi_insert() if copies > 1 else [entity]:
+            matrix = copy.matrix44() if parent is None else copy.matrix44() * parent
+            xy = _xy(matrix.transform(base), self.factor)
+            marks.append(RawElement(kind=kind or "", shape="point", coords=(xy,), source=where))
+            for raw in self._content(block, matrix, layer, source, (*path, name)):
+                if kind in POINT_KINDS and raw.kind == kind:
+                    if raw.shape == "point":
+                        own.append(raw)
+                    # lines on the INSERT's own point layer are its symbol: decoration
+                else:
+                    other.append(raw)
+        placed = own if own or kind not in POINT_KINDS else marks
+        return self._apply(self._attribs(entity), [*placed, *other], where)
+
+    def _content(
+        self,
+        block: Iterable[DXFGraphic],
+        matrix: Matrix44,
+        layer: str,
+        source: Source,
+        path: tuple[str, ...],
+    ) -> Iterator[RawElement]:
+        """What one copy of a block places, at any depth (``path``: the blocks entered)."""
+        for child in block:
+            if child.dxftype() == "ATTDEF":
+                continue
+            child_layer = _layer(child, layer)
+            if isinstance(child, Insert):
+                yield from self._insert(child, matrix, child_layer, source, path)
+                continue
+            child_kind = LAYERS.get(child_layer)
+            if child_kind is None:
+                continue
+            self._count(1)
+            child_source = Source(
+                layer=child_layer, index=source.index, handle=source.handle, block=" > ".join(path)
+            )
+            yield from self._entity(child, matrix, child_kind, child_source)
+
+    def _guard(self, name: str, path: tuple[str, ...], source: Source) -> None:
+        """Refuse a block that contains itself, or nesting deeper than ``MAX_BLOCK_DEPTH``."""
         if name in path:
             raise FloorPlanError(
                 f"{self.path}: block {name!r} contains itself ({' > '.join((*path, name))}, "
@@ -391,47 +437,6 @@ class _Reader:
                 f"{self.path}: blocks are nested more than {MAX_BLOCK_DEPTH} deep "
                 f"({' > '.join(path[:4])} > ..., {source.describe()}); explode some levels"
             )
-        kind = LAYERS.get(layer)
-        if kind is None and not self._has_mpp(name):
-            return []
-        copies = self._check_copies(entity, source)
-        self._count(copies)
-        inner_path = (*path, name)
-        base = block.block.dxf.base_point if block.block is not None else (0, 0, 0)
-        own: list[RawElement] = []
-        other: list[RawElement] = []
-        marks: list[RawElement] = []
-        for copy in entity.multi_insert() if copies > 1 else [entity]:
-            matrix = copy.matrix44() if parent is None else copy.matrix44() * parent
-            xy = _xy(matrix.transform(base), self.factor)
-            marks.append(RawElement(kind=kind or "", shape="point", coords=(xy,), source=where))
-            for child in block:
-                if child.dxftype() == "ATTDEF":
-                    continue
-                child_layer = _layer(child, layer)
-                if isinstance(child, Insert):
-                    found = self._insert(child, matrix, child_layer, source, inner_path)
-                else:
-                    child_kind = LAYERS.get(child_layer)
-                    if child_kind is None:
-                        continue
-                    self._count(1)
-                    child_source = Source(
-                        layer=child_layer,
-                        index=source.index,
-                        handle=source.handle,
-                        block=" > ".join(inner_path),
-                    )
-                    found = list(self._entity(child, matrix, child_kind, child_source))
-                for raw in found:
-                    if kind in POINT_KINDS and raw.kind == kind:
-                        if raw.shape == "point":
-                            own.append(raw)
-                        # lines on the INSERT's own point layer are its symbol: decoration
-                    else:
-                        other.append(raw)
-        placed = own if own or kind not in POINT_KINDS else marks
-        return self._apply(self._attribs(entity), [*placed, *other], where)
 
     def _apply(
         self, attribs: dict[str, str], raws: list[RawElement], where: Source
@@ -485,7 +490,7 @@ class _Reader:
         etype = entity.dxftype()
 
         def place(v: object) -> XY:
-            return _xy(v if matrix is None else matrix.transform(v), factor)  # type: ignore[arg-type]
+            return _xy(v if matrix is None else matrix.transform(v), factor)
 
         if etype == "POINT":
             if matrix is not None and kind not in POINT_KINDS:
@@ -512,42 +517,44 @@ class _Reader:
                 source=source,
             )
         elif etype in ("LINE", "LWPOLYLINE", "POLYLINE", "ARC", "ELLIPSE", "SPLINE", "CIRCLE"):
-            if isinstance(entity, Polyline) and (
-                entity.is_poly_face_mesh or entity.is_polygon_mesh
-            ):
-                self.warn(f"mesh on layer {source.layer} is not read", source)
-                return
-            if isinstance(entity, LWPolyline):
-                closed = bool(entity.closed)
-            elif isinstance(entity, Polyline):
-                closed = bool(entity.is_closed)
-            else:
-                closed = etype == "CIRCLE"
-            path = ezdxf.path.make_path(entity)
-            if matrix is not None:
-                path = path.transform(matrix)
-            corners = [_xy(v, factor) for v in path.control_vertices()]
-            if not all(
-                abs(x) <= MAX_COORDINATE_M and abs(y) <= MAX_COORDINATE_M for x, y in corners
-            ):
-                # Flattening an arc of a million km to 1 cm would never end; the check reports
-                # these coordinates as out of range (or not a number) instead.
-                yield RawElement(
-                    kind=kind, shape="line", coords=tuple(corners), closed=closed, source=source
-                )
-                return
-            pts = [_xy(v, factor) for v in path.flattening(ARC_DEVIATION_M / factor, segments=4)]
-            if not pts:
-                pts = [_xy(path.start, factor)]
-            yield RawElement(
-                kind=kind, shape="line", coords=tuple(pts), closed=closed, source=source
-            )
+            yield from self._curve(entity, matrix, kind, source)
         else:
             self.warn(
                 f"{etype} on layer {source.layer} is not read "
                 "(use lines, polylines, arcs, circles, points or block references)",
                 source,
             )
+
+    def _curve(
+        self, entity: DXFGraphic, matrix: Matrix44 | None, kind: str, source: Source
+    ) -> Iterator[RawElement]:
+        """A line, polyline, arc, ellipse, spline or distorted circle, flattened."""
+        factor = self.factor
+        etype = entity.dxftype()
+        if isinstance(entity, Polyline) and (entity.is_poly_face_mesh or entity.is_polygon_mesh):
+            self.warn(f"mesh on layer {source.layer} is not read", source)
+            return
+        if isinstance(entity, LWPolyline):
+            closed = bool(entity.closed)
+        elif isinstance(entity, Polyline):
+            closed = bool(entity.is_closed)
+        else:
+            closed = etype == "CIRCLE"
+        path = ezdxf.path.make_path(entity)
+        if matrix is not None:
+            path = path.transform(matrix)
+        corners = [_xy(v, factor) for v in path.control_vertices()]
+        if not all(abs(x) <= MAX_COORDINATE_M and abs(y) <= MAX_COORDINATE_M for x, y in corners):
+            # Flattening an arc of a million km to 1 cm would never end; the check reports
+            # these coordinates as out of range (or not a number) instead.
+            yield RawElement(
+                kind=kind, shape="line", coords=tuple(corners), closed=closed, source=source
+            )
+            return
+        pts = [_xy(v, factor) for v in path.flattening(ARC_DEVIATION_M / factor, segments=4)]
+        if not pts:
+            pts = [_xy(path.start, factor)]
+        yield RawElement(kind=kind, shape="line", coords=tuple(pts), closed=closed, source=source)
 
 
 def _is_similarity(matrix: Matrix44 | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -149,57 +150,44 @@ def _elements(feature: object, source: Source, problems: list[Problem]) -> Itera
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict):
         raise ValueError("feature has no geometry")
+    base = RawElement(
+        kind=kind,
+        shape="point",
+        coords=(),
+        source=source,
+        slot=str(props.get("slot") or ""),
+        agency=str(props.get("agency") or ""),
+        name=str(props.get("name") or ""),
+        priority=_flag(props.get("priority")),
+        link=str(props.get("link") or ""),
+    )
+    for shape, at, holes, radius in _shapes(geometry, props.get("radius")):
+        closed = shape == "line" and len(at) > 3 and at[0] == at[-1]
+        yield replace(base, shape=shape, coords=at, closed=closed, holes=holes, radius=radius)
+
+
+Shape = tuple[str, tuple[XY, ...], tuple[tuple[XY, ...], ...], float]
+
+
+def _shapes(geometry: dict[str, Any], radius: object) -> Iterator[Shape]:
+    """(shape, coordinates, holes, radius) of each part of a geometry."""
     gtype = geometry.get("type")
     coords: Any = geometry.get("coordinates")
-
-    def raw(
-        shape: str,
-        at: tuple[XY, ...],
-        *,
-        closed: bool = False,
-        holes: tuple[tuple[XY, ...], ...] = (),
-        radius: float = 0.0,
-    ) -> RawElement:
-        return RawElement(
-            kind=kind,
-            shape=shape,
-            coords=at,
-            source=source,
-            closed=closed,
-            holes=holes,
-            radius=radius,
-            slot=str(props.get("slot") or ""),
-            agency=str(props.get("agency") or ""),
-            name=str(props.get("name") or ""),
-            priority=_flag(props.get("priority")),
-            link=str(props.get("link") or ""),
-        )
-
-    if gtype == "Point":
-        radius = props.get("radius")
-        if radius is not None:
-            r = float(radius)
-            if not math.isfinite(r) or r <= 0:
-                raise ValueError(f"radius {radius!r} must be a positive number")
-            yield raw("circle", (_xy(coords),), radius=r)
-        else:
-            yield raw("point", (_xy(coords),))
-    elif gtype == "MultiPoint":
-        for p in coords:
-            yield raw("point", (_xy(p),))
-    elif gtype == "LineString":
-        pts = _ring(coords)
-        closed = len(pts) > 3 and pts[0] == pts[-1]
-        yield raw("line", pts, closed=closed)
-    elif gtype == "MultiLineString":
-        for part in coords:
-            pts = _ring(part)
-            yield raw("line", pts, closed=len(pts) > 3 and pts[0] == pts[-1])
+    if gtype == "Point" and radius is not None:
+        r = float(radius)  # type: ignore[arg-type]
+        if not math.isfinite(r) or r <= 0:
+            raise ValueError(f"radius {radius!r} must be a positive number")
+        yield ("circle", (_xy(coords),), (), r)
+    elif gtype in ("Point", "MultiPoint"):
+        for p in [coords] if gtype == "Point" else coords:
+            yield ("point", (_xy(p),), (), 0.0)
+    elif gtype in ("LineString", "MultiLineString"):
+        for part in [coords] if gtype == "LineString" else coords:
+            yield ("line", _ring(part), (), 0.0)
     elif gtype in ("Polygon", "MultiPolygon"):
-        polys = [coords] if gtype == "Polygon" else list(coords)
-        for poly in polys:
+        for poly in [coords] if gtype == "Polygon" else list(coords):
             if not isinstance(poly, list) or not poly:
                 raise ValueError("polygon has no rings")
-            yield raw("polygon", _ring(poly[0]), holes=tuple(_ring(h) for h in poly[1:]))
+            yield ("polygon", _ring(poly[0]), tuple(_ring(h) for h in poly[1:]), 0.0)
     else:
         raise ValueError(f"geometry type {gtype!r} is not supported")

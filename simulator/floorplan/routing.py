@@ -287,8 +287,10 @@ class Router:
         return (q.x, q.y)
 
     def _tangent_at(self, vertex: np.ndarray, frm: np.ndarray) -> np.ndarray:
-        """Does the line from points ``frm`` to ``vertex`` touch the vertex's corner without
-        cutting into it (both neighbours of the corner on one side)?"""
+        """Whether the line from points ``frm`` to ``vertex`` only touches the vertex's corner.
+
+        It does when both neighbours of the corner lie on one side of it.
+        """
         v = self.vertices[vertex]
         d = v - frm
         side_b = _cross(d[:, 0], d[:, 1], *(self.before[vertex] - v).T)
@@ -562,6 +564,15 @@ def zone_point(plan: FloorPlan, router: Router, name: str) -> XY:
     return (q.x, q.y)
 
 
+def _snapped(router: Router, walk: BaseGeometry, xy: XY, *, door: bool) -> XY | None:
+    """A point of interest moved into the clearance area (``None`` when it cannot be)."""
+    if door:
+        return router.snap(*xy, max_m=MAX_DOOR_SNAP_M, door=True)
+    if walk.covers(Point(xy)):
+        return router.snap(*xy)
+    return None
+
+
 def poi_matrix(plan: FloorPlan) -> PoiMatrix:
     """All walking distances between the plan's points of interest, computed once per plan
     object."""
@@ -571,35 +582,21 @@ def poi_matrix(plan: FloorPlan) -> PoiMatrix:
     router = router_for(plan)
     walk = plan.walkable.buffer(0.01)
     shapely.prepare(walk)
-    names: list[str] = []
-    drawn: list[XY] = []
-    points: list[XY | None] = []
-
-    def add(name: str, xy: XY, *, door: bool = False) -> None:
-        names.append(name)
-        drawn.append(xy)
-        if door:
-            points.append(router.snap(*xy, max_m=MAX_DOOR_SNAP_M, door=True))
-        elif walk.covers(Point(xy)):
-            points.append(router.snap(*xy))
-        else:
-            points.append(None)
-
-    for i, xy in enumerate(plan.entrance_points):
-        add(f"entrance:{i}", xy, door=True)
-    for i, xy in enumerate(plan.exit_points):
-        add(f"exit:{i}", xy, door=True)
-    for i, s in enumerate(plan.kiosks):
-        add(f"kiosk:{i}", (s.x, s.y))
-    for i, s in enumerate(plan.infos):
-        add(f"info:{i}", (s.x, s.y))
-    for c in plan.counters:
-        if f"slot:{c.slot}" not in names:
-            add(f"slot:{c.slot}", (c.x, c.y))
-    for z in plan.zones:
-        add(f"zone:{z.name}", zone_point(plan, router, z.name))
-    for i, link in enumerate(plan.links):
-        add(f"{link.kind}:{i}", (link.x, link.y))
+    named: list[tuple[str, XY, bool]] = []  # name, drawn position, is a door
+    named += [(f"entrance:{i}", xy, True) for i, xy in enumerate(plan.entrance_points)]
+    named += [(f"exit:{i}", xy, True) for i, xy in enumerate(plan.exit_points)]
+    named += [(f"kiosk:{i}", (s.x, s.y), False) for i, s in enumerate(plan.kiosks)]
+    named += [(f"info:{i}", (s.x, s.y), False) for i, s in enumerate(plan.infos)]
+    slots = {f"slot:{c.slot}": (c.x, c.y) for c in reversed(plan.counters)}
+    named += [
+        (name, slots[name], False)
+        for name in dict.fromkeys(f"slot:{c.slot}" for c in plan.counters)
+    ]
+    named += [(f"zone:{z.name}", zone_point(plan, router, z.name), False) for z in plan.zones]
+    named += [(f"{k.kind}:{i}", (k.x, k.y), False) for i, k in enumerate(plan.links)]
+    names = [name for name, _, _ in named]
+    drawn = [xy for _, xy, _ in named]
+    points = [_snapped(router, walk, xy, door=door) for _, xy, door in named]
     matrix = PoiMatrix(
         names=tuple(names),
         drawn=tuple(drawn),
