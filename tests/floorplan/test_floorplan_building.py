@@ -183,6 +183,7 @@ def test_cli_checks_a_plan_against_a_scenario(
     )
 
 
+@pytest.mark.slow
 def test_run_two_floor_scenario_from_the_command_line(tmp_path: Path) -> None:
     done = subprocess.run(
         [
@@ -215,3 +216,22 @@ def test_building_matrix_is_consistent(building: Building) -> None:
     via = (cost[:, :, None] + cost[None, :, :]).min(axis=1)
     assert np.all(cost <= via + 1e-9)
     assert k == len(m.names)
+
+
+@pytest.mark.slow
+def test_app_plan_picture_draws_every_floor() -> None:
+    from simulator.experiment import run_experiment
+    from simulator.inputs import plan_for
+    from simulator.ui import charts
+    from simulator.ui.i18n import Translator
+
+    scenario = load_scenario(TWO_FLOORS)
+    site = site_for(scenario)
+    assert site is not None
+    result = run_experiment(plan_for(scenario), seed=1, replications=1)
+    building = load_building(FLOORS)
+    fig = charts.plan_p90_figure(building, site, result, tr=Translator("en"), layout="korpri-2f")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert any("korpri-2f-ground" in t for t in titles)
+    assert any("korpri-2f-upper" in t for t in titles)
+    assert charts.figure_png(fig).startswith(b"\x89PNG")

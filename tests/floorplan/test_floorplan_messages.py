@@ -88,6 +88,7 @@ def test_too_many_features_is_said_in_geojson_terms(
     assert "WBLOCK" not in message and "MPP_" not in message
 
 
+@pytest.mark.slow
 def test_reading_and_checking_a_drawing_stays_light() -> None:
     code = (
         "import sys\n"
