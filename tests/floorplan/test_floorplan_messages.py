@@ -103,3 +103,34 @@ def test_reading_and_checking_a_drawing_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert done.stdout.strip() == ""
+
+
+@pytest.mark.slow
+def test_fifty_thousand_seats_in_160_m2_are_read_and_flagged(tmp_path: Path) -> None:
+    data = json.loads((REPO / "layouts" / "korpri-central.geojson").read_text())
+    zone = [[5, 8], [21, 8], [21, 18], [5, 18], [5, 8]]  # 16 m x 10 m = 160 m2
+    seats = [[5.05 + 0.064 * i, 8.05 + 0.049 * j] for i in range(250) for j in range(200)]
+    data["features"] = [
+        f for f in data["features"] if f["properties"]["kind"] not in ("seat", "waiting")
+    ]
+    data["features"] += [
+        {
+            "type": "Feature",
+            "properties": {"kind": "waiting", "name": "flood"},
+            "geometry": {"type": "Polygon", "coordinates": [zone]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"kind": "seat"},
+            "geometry": {"type": "MultiPoint", "coordinates": seats},
+        },
+    ]
+    path = tmp_path / "flood.geojson"
+    path.write_text(json.dumps(data))
+    report = check_plan(load_floorplan(path))
+    flood = next(z for z in report.waiting_zones if z["name"] == "flood")
+    assert flood["seats"] == 50_000
+    assert any(
+        "'flood' holds 50000 seats on 160.0 m2" in w.message and "feature" in w.where.describe()
+        for w in report.warnings
+    )
