@@ -45,6 +45,13 @@ FRIDAY_PROFILE = [
     ("09:00", "10:00", 0.30),
     ("10:00", "11:00", 0.25),
 ]
+FLOOR_TIMES = {
+    "stair_up_min": 0.5,
+    "stair_down_min": 0.4,
+    "lift_wait_min": 1.0,
+    "lift_min_per_floor": 0.1,
+}
+"""Minutes to change floors (a storey of about 4 m): per storey by stair, lift wait and ride."""
 TRANSFERS = [
     ("bapenda", "bank-jateng", 0.5),
     ("kantah", "bapenda", 0.3),
@@ -87,13 +94,29 @@ def scenario(
     day_type: str,
     friday: bool = False,
     layout: str = "korpri-central",
+    floors: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """One default scenario as a plain mapping ready for YAML."""
+    """One default scenario as a plain mapping ready for YAML.
+
+    ``floors``: a building instead of one floor plan, one DXF per floor from the ground up.
+    """
     profile = FRIDAY_PROFILE if friday else MON_THU_PROFILE
+    walking: dict[str, Any] = {
+        "normal": {"mean_mps": 1.2, "sd_mps": 0.2, "min_mps": 0.5, "max_mps": 2.0},
+        "priority": {"mean_mps": 0.9, "sd_mps": 0.2, "min_mps": 0.5, "max_mps": 2.0},
+    }
+    plan: Any = f"../layouts/{layout}.geojson"
+    if floors:
+        plan = {
+            "floors": [
+                {"level": level, "file": f"../layouts/{f}.dxf"} for level, f in enumerate(floors)
+            ]
+        }
+        walking["floors"] = FLOOR_TIMES
     return {
         "name": name,
         "description": description,
-        "layout": f"../layouts/{layout}.geojson",
+        "layout": plan,
         "day": {
             "weekday": weekday,
             "type": day_type,
@@ -119,10 +142,7 @@ def scenario(
         },
         "agencies": agencies(),
         "transfers": [{"from": f, "to": t, "share": s} for f, t, s in TRANSFERS],
-        "walking": {
-            "normal": {"mean_mps": 1.2, "sd_mps": 0.2, "min_mps": 0.5, "max_mps": 2.0},
-            "priority": {"mean_mps": 0.9, "sd_mps": 0.2, "min_mps": 0.5, "max_mps": 2.0},
-        },
+        "walking": walking,
         "target": {"wait_min": 15, "share": 0.9},
         "run": {"replications": 10, "seed": 2023},
     }
@@ -165,6 +185,16 @@ DEFAULTS = {
         weekday="mon",
         day_type="monday",
         layout="korpri-compact",
+    ),
+    "monday-two-floors.yaml": scenario(
+        name="MPP Purbalingga - Monday, two floors",
+        description=(
+            "Monday in an illustrative two-floor Korpri building: the busiest agencies on the "
+            "ground floor, the others upstairs by stair or lift (priority visitors take the lift)."
+        ),
+        weekday="mon",
+        day_type="monday",
+        floors=("korpri-2f-ground", "korpri-2f-upper"),
     ),
     "friday.yaml": scenario(
         name="MPP Purbalingga - Friday",

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
     from simulator.experiment import Progress
     from simulator.floorplan.model import FloorPlan
-    from simulator.floorplan.site import PlanSite
     from simulator.plan import Plan
+    from simulator.walking import SiteLayout
 
 __all__ = ["app", "main"]
 
@@ -91,7 +91,8 @@ def scenario_check(
     typer.echo(
         f"{file}: OK - {scenario.name!r}: {len(scenario.agencies)} agencies "
         f"({open_agencies} open on {scenario.day.weekday}), {counters} counters, "
-        f"about {expected:.0f} visitors, layout: {scenario.layout or 'none'}"
+        f"about {expected:.0f} visitors, layout: "
+        f"{', '.join(scenario.layout_files()) or 'none'}"
     )
 
 
@@ -131,8 +132,12 @@ def run(
     with _progress_bar("simulating", unit="rep") as progress:
         result = run_experiment(plan, seed=chosen_seed, replications=reps, progress=progress)
     inputs = {"scenario_sha256": file_sha256(scenario_file)}
-    if scenario.layout:
-        inputs["floorplan_sha256"] = file_sha256(scenario.layout)
+    layout_files = scenario.layout_files()
+    if len(layout_files) == 1:
+        inputs["floorplan_sha256"] = file_sha256(layout_files[0])
+    elif layout_files:  # a building: each floor's drawing
+        for level, path in scenario.layout_levels().items():
+            inputs[f"floorplan_sha256_level{level}"] = file_sha256(path)
     data = result_to_json(result, scenario=scenario.name, inputs=inputs)
     if out is not None:
         tables = {
@@ -409,15 +414,48 @@ def _day_records(plan: Plan, seed: int, replications: int) -> dict[str, pd.DataF
     }
 
 
+PlanFiles = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="PLAN [PLAN ...]",
+        help="DXF or GeoJSON floor plan; several files are the floors of a building.",
+    ),
+]
+Levels = Annotated[
+    str | None,
+    typer.Option(help="Level of each file, e.g. '0,1' (default: 0, 1, ... in the order given)."),
+]
+
+
+def _levels(text: str | None, files: int) -> list[int] | None:
+    """``--levels 0,1`` as a list of integers, one per file."""
+    if text is None:
+        return None
+    try:
+        levels = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise SimulatorError(
+            f"--levels {text!r}: expected whole numbers separated by commas, e.g. 0,1"
+        ) from None
+    if len(levels) != files:
+        raise SimulatorError(f"--levels {text!r} gives {len(levels)} levels for {files} files")
+    return levels
+
+
 @floorplan_app.command("check")
 def floorplan_check(
-    plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+    plans: PlanFiles,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    levels: Levels = None,
+    scenario: Annotated[
+        Path | None, typer.Option("--scenario", help="Also check the plan against this scenario.")
+    ] = None,
 ) -> None:
-    """Check a floor-plan drawing against the drawing standard."""
+    """Check a floor-plan drawing (or a building's floors) against the drawing standard."""
     from simulator.floorplan.commands import check_command
 
-    raise typer.Exit(check_command(plan, as_json))
+    chosen = _levels(levels, len(plans))
+    raise typer.Exit(check_command(plans, as_json, levels=chosen, scenario=scenario))
 
 
 @floorplan_app.command("route")
@@ -444,8 +482,9 @@ class ShowMetric(StrEnum):
 
 @floorplan_app.command("show")
 def floorplan_show(
-    plan: Annotated[Path, typer.Argument(help="DXF or GeoJSON floor plan.")],
+    plans: PlanFiles,
     out: Annotated[Path, typer.Option("--out", help="Picture to write (PNG, SVG or PDF).")],
+    levels: Levels = None,
     scenario: Annotated[
         Path | None,
         typer.Option("--scenario", help="Place its agencies and colour counters by results."),
@@ -460,11 +499,19 @@ def floorplan_show(
         str, typer.Option("--route-from", help="Start of the route: entrance, kiosk, info.")
     ] = "entrance",
 ) -> None:
-    """Draw the floor plan, optionally with a scenario's results and a walking route."""
+    """Draw the floor plan (one panel per floor), optionally with a scenario's results and a
+    walking route."""
+    chosen = _levels(levels, len(plans))
     if scenario is None and route_to is None:
         from simulator.floorplan.commands import show_command
 
-        raise typer.Exit(show_command(plan, out))
+        raise typer.Exit(show_command(plans, out, levels=chosen))
+    if len(plans) > 1 or chosen:
+        raise SimulatorError(
+            "--scenario and --route-to draw one floor plan; for a building run the scenario "
+            "(its layout names the floors), or draw the floors without them"
+        )
+    plan = plans[0]
     if metric not in ShowMetric.__members__:
         raise SimulatorError(
             f"--metric {metric!r}: expected one of {', '.join(ShowMetric.__members__)}"
@@ -474,7 +521,7 @@ def floorplan_show(
 
 def _counter_values(
     floor: FloorPlan, name: str, scenario_path: Path, metric: ShowMetric
-) -> tuple[PlanSite, dict[str, float]]:
+) -> tuple[SiteLayout, dict[str, float]]:
     """The scenario compiled onto ``floor`` and, per counter slot, its agency's simulated
     ``metric`` (mean over the scenario's replications)."""
     from simulator.experiment import run_experiment

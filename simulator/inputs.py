@@ -18,7 +18,7 @@ from simulator.plan import Plan, compile_plan
 from simulator.scenario import Scenario, scenario_to_yaml
 
 if TYPE_CHECKING:
-    from simulator.floorplan.model import FloorPlan
+    from simulator.floorplan.model import Building, FloorPlan
     from simulator.walking import SiteLayout
 
 __all__ = ["content_sha256", "plan_for", "read_floorplan", "scenario_fingerprint", "site_for"]
@@ -70,23 +70,68 @@ def read_floorplan(path: str | Path) -> FloorPlan:
 
 
 def site_for(scenario: Scenario) -> SiteLayout | None:
-    """The walking seam of the scenario's floor plan (``None`` without a layout)."""
+    """The walking seam of the scenario's floor plan or building (``None`` without a layout).
+
+    Each floor is read once per file content; the compiled layout is kept by the floors'
+    content, the agencies' counters and slots, and the walking settings that choose routes.
+    """
+    from simulator.floorplan.building import FloorTimes
+    from simulator.floorplan.model import Building as BuildingPlan
     from simulator.floorplan.site import compile_site
 
-    if scenario.layout is None:
+    levels = scenario.layout_levels()
+    if not levels:
         return None
-    path = Path(scenario.layout)
-    if not path.is_file():
-        raise ScenarioError(f"layout file not found: {path}", field="layout")
-    floorplan = read_floorplan(path)
+    floors = {}
+    for level, file in levels.items():
+        path = Path(file)
+        if not path.is_file():
+            raise ScenarioError(f"layout file not found: {path}", field="layout")
+        floors[level] = read_floorplan(path)
     counters = tuple((a.id, a.counters) for a in scenario.agencies)
     slots = tuple((a.id, tuple(a.slots)) for a in scenario.agencies if a.slots)
-    key = (floorplan.content_hash, path.stem, counters, slots)
+    single = isinstance(scenario.layout, str)
+    stem = Path(levels[0] if single else next(iter(levels.values()))).stem
+    walking = scenario.walking
+    key = (
+        tuple((lv, f.content_hash) for lv, f in floors.items()),
+        single,
+        stem,
+        counters,
+        slots,
+        walking.floors if not single else None,
+        (walking.normal.mean_mps, walking.priority.mean_mps) if not single else None,
+    )
     cached = _sites.get(key)
     if cached is not None:
         return cached
+    layout: FloorPlan | Building
+    if single:
+        layout = floors[0]
+        name = stem
+        times = None
+    else:
+        layout = BuildingPlan(
+            floors=tuple(floors.values()),
+            levels=tuple(floors),
+            name=" + ".join(Path(f).stem for f in levels.values()),
+        )
+        name = layout.name
+        f = walking.floors
+        times = FloorTimes(
+            stair_up_min=f.stair_up_min,
+            stair_down_min=f.stair_down_min,
+            lift_wait_min=f.lift_wait_min,
+            lift_min_per_floor=f.lift_min_per_floor,
+        )
     site = compile_site(
-        floorplan, counters=dict(counters), slots=dict(slots) or None, name=path.stem
+        layout,
+        counters=dict(counters),
+        slots=dict(slots) or None,
+        name=name,
+        floor_times=times,
+        speed_mps=walking.normal.mean_mps,
+        priority_speed_mps=walking.priority.mean_mps,
     )
     return _sites.put(key, site)
 
@@ -105,14 +150,23 @@ def plan_for(scenario: Scenario, *, source: str | None = None) -> Plan:
     except FloorPlanError as exc:
         if source is None:
             raise
-        raise FloorPlanError(f"{source}: layout {scenario.layout}: {exc}") from None
+        files = ", ".join(scenario.layout_files())
+        raise FloorPlanError(f"{source}: layout {files}: {exc}") from None
 
 
 def scenario_fingerprint(scenario: Scenario) -> str:
     """A hash of everything that decides a scenario's results, its drawing's content included
     (the same scenario with a moved but unchanged drawing has the same fingerprint)."""
-    layout = scenario.layout
-    if layout is not None and Path(layout).is_file():
+    layout: object = scenario.layout
+    if isinstance(layout, str) and Path(layout).is_file():
         layout = "sha256:" + content_sha256(layout)
+    elif layout is not None and not isinstance(layout, str):
+        layout = None
     text = scenario_to_yaml(scenario.model_copy(update={"layout": layout}))
+    floors = {
+        level: "sha256:" + content_sha256(file) if Path(file).is_file() else file
+        for level, file in scenario.layout_levels().items()
+    }
+    if not isinstance(scenario.layout, str) and floors:
+        text += "\nfloors: " + repr(sorted(floors.items()))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -224,12 +224,13 @@ class OptimizeResult:
 
 
 def floor_plan_slots(scenario: Scenario) -> int | None:
-    """Counter slots drawn in the scenario's floor plan (``None`` without a layout)."""
+    """Counter slots drawn in the scenario's floor plan, every floor of a building (``None``
+    without a layout)."""
     if scenario.layout is None:
         return None
     from simulator.floorplan.load import load_floorplan
 
-    return len(load_floorplan(scenario.layout).counters)
+    return sum(len(load_floorplan(f).counters) for f in scenario.layout_files())
 
 
 def erlang_c_start(plan: Plan, *, target_p90_min: float) -> dict[str, int]:
@@ -435,11 +436,8 @@ def optimise_counters(
     slots_from = "given"
     if slots is None:
         slots = plan_slots
-        slots_from = (
-            f"floor plan {Path(scenario.layout).name}"
-            if slots is not None and scenario.layout is not None
-            else "none"
-        )
+        plans = ", ".join(Path(f).name for f in scenario.layout_files())
+        slots_from = f"floor plan {plans}" if slots is not None and plans else "none"
     ids = [a.id for a in scenario.agencies]
     if slots is not None and slots < len(ids):
         raise SimulatorError(

@@ -50,9 +50,12 @@ __all__ = [
     "ArrivalBin",
     "Booking",
     "Break",
+    "BuildingLayout",
     "CounterGroup",
     "Day",
     "Demand",
+    "FloorFile",
+    "FloorTimes",
     "FrontOffice",
     "Hours",
     "InfoDesk",
@@ -433,11 +436,67 @@ class WalkingGroup(_Strict):
         return self
 
 
+Minutes = Annotated[float, Field(ge=0, le=30, allow_inf_nan=False)]
+
+
+class FloorTimes(_Strict):
+    """Minutes to change floors in a building: per storey by stair (up, down), and by lift its
+    waiting time plus its ride per storey."""
+
+    stair_up_min: Minutes = 0.5
+    stair_down_min: Minutes = 0.4
+    lift_wait_min: Minutes = 1.0
+    lift_min_per_floor: Minutes = 0.1
+
+
 class Walking(_Strict):
-    """Walking speeds per visitor group."""
+    """Walking speeds per visitor group, and the time to change floors in a building."""
 
     normal: WalkingGroup = WalkingGroup(mean_mps=1.2, sd_mps=0.2, min_mps=0.5, max_mps=2.0)
     priority: WalkingGroup = WalkingGroup(mean_mps=0.9, sd_mps=0.2, min_mps=0.5, max_mps=2.0)
+    floors: FloorTimes = FloorTimes()
+
+
+LayoutFile = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def _plan_file(value: str) -> str:
+    if not value.lower().endswith(LAYOUT_SUFFIXES):
+        raise ValueError(
+            f"layout {value!r} is not a floor-plan file; expected a path ending in "
+            f"{', '.join(LAYOUT_SUFFIXES)}"
+        )
+    return value
+
+
+class FloorFile(_Strict):
+    """One floor of a building: its level (0 is the ground floor) and its floor-plan file."""
+
+    level: Annotated[int, Field(ge=-5, le=100, strict=True)]
+    file: LayoutFile
+
+    @field_validator("file")
+    @classmethod
+    def _is_a_plan(cls, value: str) -> str:
+        return _plan_file(value)
+
+
+class BuildingLayout(_Strict):
+    """A building of several floors, one floor-plan file each, joined by stairs and lifts."""
+
+    floors: Annotated[list[FloorFile], Field(min_length=1, max_length=20)]
+
+    @model_validator(mode="after")
+    def _levels_unique(self) -> Self:
+        seen: dict[int, int] = {}
+        for i, floor in enumerate(self.floors):
+            if floor.level in seen:
+                raise _FieldProblem(
+                    ("floors", i, "level"),
+                    f"level {floor.level} is given twice (also floors[{seen[floor.level]}])",
+                )
+            seen[floor.level] = i
+        return self
 
 
 class Target(_Strict):
@@ -503,7 +562,7 @@ class Scenario(_Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=5000)] = ""
-    layout: Annotated[str, Field(max_length=500)] | None = None
+    layout: Annotated[str, Field(max_length=500)] | BuildingLayout | None = None
     day: Day
     demand: Demand
     priority_share: Share = 0.10
@@ -517,15 +576,46 @@ class Scenario(_Strict):
     target: Target = Target()
     run: RunSettings = RunSettings()
 
+    @field_validator("layout", mode="before")
+    @classmethod
+    def _building_or_file(cls, value: Any) -> Any:
+        """A mapping is a building: validated as one, so its errors name its own fields."""
+        if not isinstance(value, dict):
+            return value
+        try:
+            return BuildingLayout.model_validate(value)
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            loc = tuple(first["loc"])
+            context = first.get("ctx") or {}
+            if isinstance(context.get("error"), _FieldProblem):
+                loc += context["error"].loc
+            message = str(first["msg"]).removeprefix("Value error, ")
+            if first["type"] == "extra_forbidden":
+                message = "unknown key; a building layout has 'floors' with 'level' and 'file'"
+            elif first["type"] == "missing":
+                message = "required but missing"
+            raise _FieldProblem(loc, message) from None
+
     @field_validator("layout")
     @classmethod
-    def _layout_is_a_plan(cls, value: str | None) -> str | None:
-        if value is not None and not value.lower().endswith(LAYOUT_SUFFIXES):
-            raise ValueError(
-                f"layout {value!r} is not a floor-plan file; expected a path ending in "
-                f"{', '.join(LAYOUT_SUFFIXES)}"
-            )
+    def _layout_is_a_plan(cls, value: str | BuildingLayout | None) -> str | BuildingLayout | None:
+        if isinstance(value, str):
+            return _plan_file(value)
         return value
+
+    def layout_files(self) -> tuple[str, ...]:
+        """Every floor-plan file of the layout: one for a floor plan, one per floor (bottom
+        up) for a building, none without a layout."""
+        return tuple(self.layout_levels().values())
+
+    def layout_levels(self) -> dict[int, str]:
+        """Level -> floor-plan file, bottom up (a single floor plan is level 0)."""
+        if self.layout is None:
+            return {}
+        if isinstance(self.layout, str):
+            return {0: self.layout}
+        return {f.level: f.file for f in sorted(self.layout.floors, key=lambda f: f.level)}
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Self:
@@ -791,16 +881,30 @@ def load_scenario(path: str | Path) -> Scenario:
     source = str(path)
     data, _ = read_yaml_file(path)
     scenario = parse_scenario(data, source=source)
-    if scenario.layout is not None:
-        layout = (path.parent / scenario.layout).resolve()
-        if not layout.is_file():
-            raise ScenarioError(
-                f"floor-plan file {scenario.layout!r} not found (looked for {layout})",
-                file=source,
-                field="layout",
+    if isinstance(scenario.layout, str):
+        return scenario.model_copy(
+            update={"layout": _resolve_plan(path, scenario.layout, source, "layout")}
+        )
+    if isinstance(scenario.layout, BuildingLayout):
+        floors = [
+            FloorFile(
+                level=f.level,
+                file=_resolve_plan(path, f.file, source, f"layout.floors[{i}].file"),
             )
-        scenario = scenario.model_copy(update={"layout": str(layout)})
+            for i, f in enumerate(scenario.layout.floors)
+        ]
+        return scenario.model_copy(update={"layout": BuildingLayout(floors=floors)})
     return scenario
+
+
+def _resolve_plan(scenario_path: Path, file: str, source: str, field: str) -> str:
+    """A floor-plan file named in a scenario, resolved against the scenario's folder."""
+    layout = (scenario_path.parent / file).resolve()
+    if not layout.is_file():
+        raise ScenarioError(
+            f"floor-plan file {file!r} not found (looked for {layout})", file=source, field=field
+        )
+    return str(layout)
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:

@@ -78,6 +78,10 @@ class SiteLayout:
     plus ``extra_min[a, b]`` fixed minutes (stairs and lifts between floors; zero on one floor).
     Priority visitors may take other routes (the lift where there is one):
     ``priority_distances_m`` and ``priority_extra_min``, which default to the normal ones.
+
+    For pictures, a layout compiled from a floor plan also says which counter slots serve each
+    agency (``agency_slots``) and where its nodes are (``positions``, metres); both are empty
+    without a floor plan.
     """
 
     name: str
@@ -95,6 +99,10 @@ class SiteLayout:
     """The zones its priority visitors try, in order (default: the regular ones)."""
     front_zone: str | None = None
     """The zone where the kiosk and information-desk lines stand (crowding only)."""
+    agency_slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The counter slots of the floor plan serving each agency, in counter order (pictures)."""
+    positions: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    """Where each node is on its floor, in metres (pictures)."""
 
     def __post_init__(self) -> None:
         n = len(self.nodes)
@@ -159,6 +167,11 @@ class SiteLayout:
             return self.agency_zones[agency_id]
         zone = self.agency_zone.get(agency_id)
         return (zone,) if zone is not None else ()
+
+    @property
+    def slot_agency(self) -> dict[str, str]:
+        """Slot -> agency id, for every assigned slot."""
+        return {s: a for a, slots in self.agency_slots.items() for s in slots}
 
     def zone_of(self, agency_id: str) -> str | None:
         """Name of the waiting zone used by ``agency_id``'s visitors, if the plan has one."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import shapely
 from shapely.geometry import Point, Polygon
@@ -21,8 +21,9 @@ from simulator.floorplan.model import (
     Counter,
     FloorPlan,
     Line,
+    Link,
+    Location,
     Problem,
-    Site,
     Source,
     Spot,
     Zone,
@@ -38,8 +39,10 @@ __all__ = [
     "MAX_COUNTERS",
     "MIN_AREA_M2",
     "POINT_KINDS",
+    "PRIORITY_WORDS",
     "RawElement",
     "assemble",
+    "is_priority",
     "natural_key",
 ]
 
@@ -54,9 +57,14 @@ KINDS = (
     "seat",
     "kiosk",
     "info",
+    "stair",
+    "lift",
 )
 AREA_KINDS = ("floor", "obstacle", "waiting")
-POINT_KINDS = ("counter", "seat", "kiosk", "info")
+POINT_KINDS = ("counter", "seat", "kiosk", "info", "stair", "lift")
+PRIORITY_WORDS = ("prioritas", "priority")
+"""A waiting zone whose name contains one of these (any case) is a priority zone."""
+TRUE_WORDS = ("yes", "true", "1", "ya", "y")
 
 MAX_COORDINATE_M = 10_000.0
 """Coordinates farther than 10 km from the origin are taken as a units or drafting mistake."""
@@ -88,6 +96,14 @@ class RawElement:
     slot: str = ""
     agency: str = ""
     name: str = ""
+    priority: str = ""
+    link: str = ""
+
+
+def is_priority(name: str, flag: str) -> bool:
+    """A zone is a priority zone when its flag says yes/true/1 or its name says priority."""
+    lowered = name.lower()
+    return flag.strip().lower() in TRUE_WORDS or any(w in lowered for w in PRIORITY_WORDS)
 
 
 def natural_key(label: str) -> tuple[object, ...]:
@@ -95,10 +111,10 @@ def natural_key(label: str) -> tuple[object, ...]:
     return tuple(int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", label))
 
 
-def _dedupe(coords: Iterable[XY]) -> tuple[XY, ...]:
+def _dedupe(coords: Iterable[Sequence[float]]) -> tuple[XY, ...]:
     out: list[XY] = []
-    for x, y in coords:
-        p = (round_m(x), round_m(y))
+    for xy in coords:
+        p = (round_m(xy[0]), round_m(xy[1]))
         if not out or out[-1] != p:
             out.append(p)
     return tuple(out)
@@ -124,8 +140,13 @@ def _to_area(poly: Polygon, source: Source) -> Area:
 class _Builder:
     """Collects problems while interpreting raw elements (one instance per load)."""
 
-    def __init__(self) -> None:
+    def __init__(self, file_format: str) -> None:
         self.problems: list[Problem] = []
+        self.dxf = file_format == "dxf"
+
+    def point_hint(self) -> str:
+        """How to draw a point element, in the file's own terms."""
+        return "a point or block reference" if self.dxf else "a Point feature"
 
     def error(self, message: str, source: Source | None, xy: XY | None = None) -> None:
         self._add("error", message, source, xy)
@@ -134,7 +155,7 @@ class _Builder:
         self._add("warning", message, source, xy)
 
     def _add(self, severity: str, message: str, source: Source | None, xy: XY | None) -> None:
-        site = Site(
+        site = Location(
             source=source,
             x=None if xy is None else round_m(xy[0]),
             y=None if xy is None else round_m(xy[1]),
@@ -183,7 +204,8 @@ class _Builder:
                     self.error(
                         f"{what} outline is not closed (gap of {gap:.2f} m between its ends at "
                         f"({pts[0][0]:.2f}, {pts[0][1]:.2f}) and ({pts[-1][0]:.2f}, "
-                        f"{pts[-1][1]:.2f})); close the polyline",
+                        f"{pts[-1][1]:.2f})); "
+                        + ("close the polyline" if self.dxf else "use a Polygon geometry"),
                         raw.source,
                         pts[0],
                     )
@@ -254,7 +276,7 @@ class _Builder:
         if raw.shape in ("point", "circle"):
             return (round_m(raw.coords[0][0]), round_m(raw.coords[0][1]))
         self.error(
-            f"a {raw.kind} must be a point or block reference, found a {raw.shape}",
+            f"a {raw.kind} must be {self.point_hint()}, found a {raw.shape}",
             raw.source,
             raw.coords[0] if raw.coords else None,
         )
@@ -288,64 +310,78 @@ def _number_slots(counters: list[tuple[str, str, XY, Source]]) -> list[Counter]:
     return sorted(out, key=lambda c: (natural_key(c.slot), c.x, c.y))
 
 
+@dataclass(kw_only=True)
+class _Parts:
+    """The elements of one drawing by kind, as :meth:`add` interprets them."""
+
+    floors: list[Area] = field(default_factory=list)
+    obstacles: list[Area] = field(default_factory=list)
+    lines: dict[str, list[Area | Line]] = field(
+        default_factory=lambda: {"wall": [], "entrance": [], "exit": []}
+    )
+    counters: list[tuple[str, str, XY, Source]] = field(default_factory=list)
+    zone_areas: list[tuple[Area, str, str]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    texts: list[tuple[XY, str]] = field(default_factory=list)
+    spots: dict[str, list[Spot]] = field(
+        default_factory=lambda: {"seat": [], "kiosk": [], "info": []}
+    )
+
+    def add(self, raw: RawElement, b: _Builder) -> None:
+        """Interpret one raw element (with usable coordinates)."""
+        if raw.shape == "text":
+            if raw.kind == "waiting" and raw.name.strip():
+                self.texts.append((raw.coords[0], raw.name.strip()))
+        elif raw.kind == "floor":
+            self.floors.extend(b.areas(raw))
+        elif raw.kind == "obstacle":
+            self.obstacles.extend(b.areas(raw))
+        elif raw.kind == "waiting":
+            self.zone_areas.extend((a, raw.name.strip(), raw.priority) for a in b.areas(raw))
+        elif raw.kind in self.lines:
+            self.lines[raw.kind].extend(b.wall_or_door(raw))
+        elif raw.kind in POINT_KINDS:
+            xy = b.point(raw)
+            if xy is not None:
+                self._point(raw, xy)
+
+    def _point(self, raw: RawElement, xy: XY) -> None:
+        if raw.kind == "counter":
+            self.counters.append((raw.slot.strip(), raw.agency.strip(), xy, raw.source))
+        elif raw.kind in ("stair", "lift"):
+            self.links.append(
+                Link(kind=raw.kind, link=raw.link.strip(), x=xy[0], y=xy[1], source=raw.source)
+            )
+        else:
+            self.spots[raw.kind].append(Spot(x=xy[0], y=xy[1], source=raw.source))
+
+
 def assemble(
     raws: Sequence[RawElement],
     *,
     units: str,
     name: str = "",
     problems: Sequence[Problem] = (),
+    file_format: str = "dxf",
 ) -> FloorPlan:
-    """Interpret raw elements as a floor plan, recording every problem found."""
-    b = _Builder()
+    """Interpret raw elements as a floor plan, recording every problem found.
+
+    ``file_format`` (``dxf`` or ``geojson``) decides the words of the messages.
+    """
+    b = _Builder(file_format)
     b.problems.extend(problems)
-    floors: list[Area] = []
-    walls: list[Area | Line] = []
-    obstacles: list[Area] = []
-    entrances: list[Area | Line] = []
-    exits: list[Area | Line] = []
-    counters: list[tuple[str, str, XY, Source]] = []
-    zone_areas: list[tuple[Area, str]] = []
-    texts: list[tuple[XY, str]] = []
-    seats: list[Spot] = []
-    kiosks: list[Spot] = []
-    infos: list[Spot] = []
-
+    parts = _Parts()
     for raw in raws:
-        if not raw.coords or not b.coords_ok(raw):
-            continue
-        if raw.shape == "text":
-            if raw.kind == "waiting" and raw.name.strip():
-                texts.append((raw.coords[0], raw.name.strip()))
-            continue
-        if raw.kind == "floor":
-            floors.extend(b.areas(raw))
-        elif raw.kind == "obstacle":
-            obstacles.extend(b.areas(raw))
-        elif raw.kind == "waiting":
-            zone_areas.extend((a, raw.name.strip()) for a in b.areas(raw))
-        elif raw.kind == "wall":
-            walls.extend(b.wall_or_door(raw))
-        elif raw.kind == "entrance":
-            entrances.extend(b.wall_or_door(raw))
-        elif raw.kind == "exit":
-            exits.extend(b.wall_or_door(raw))
-        elif raw.kind in POINT_KINDS:
-            xy = b.point(raw)
-            if xy is None:
-                continue
-            if raw.kind == "counter":
-                counters.append((raw.slot.strip(), raw.agency.strip(), xy, raw.source))
-            else:
-                spot = Spot(x=xy[0], y=xy[1], source=raw.source)
-                {"seat": seats, "kiosk": kiosks, "info": infos}[raw.kind].append(spot)
-
+        if raw.coords and b.coords_ok(raw):
+            parts.add(raw, b)
+    counters, seats = parts.counters, parts.spots["seat"]
     if len(counters) > MAX_COUNTERS:
         b.error(
             f"the plan has {len(counters)} counters; at most {MAX_COUNTERS} are supported",
             None,
         )
 
-    zones = _make_zones(b, zone_areas, texts, seats)
+    zones = _make_zones(b, parts.zone_areas, parts.texts, seats)
     in_zones = {id(s) for z in zones for s in z.seats}
     stray = sorted((s for s in seats if id(s) not in in_zones), key=lambda s: (s.x, s.y))
     if stray:
@@ -359,40 +395,44 @@ def assemble(
         return tuple(sorted(items, key=lambda s: (s.x, s.y)))
 
     return FloorPlan(
-        floors=tuple(sorted(floors, key=_line_key)),
-        walls=tuple(sorted(walls, key=_line_key)),
-        obstacles=tuple(sorted(obstacles, key=_line_key)),
-        entrances=tuple(sorted(entrances, key=_line_key)),
-        exits=tuple(sorted(exits, key=_line_key)),
+        floors=tuple(sorted(parts.floors, key=_line_key)),
+        walls=tuple(sorted(parts.lines["wall"], key=_line_key)),
+        obstacles=tuple(sorted(parts.obstacles, key=_line_key)),
+        entrances=tuple(sorted(parts.lines["entrance"], key=_line_key)),
+        exits=tuple(sorted(parts.lines["exit"], key=_line_key)),
         counters=tuple(_number_slots(counters)),
         zones=zones,
         stray_seats=tuple(stray),
-        kiosks=spots(kiosks),
-        infos=spots(infos),
+        kiosks=spots(parts.spots["kiosk"]),
+        infos=spots(parts.spots["info"]),
+        links=tuple(sorted(parts.links, key=lambda k: (k.kind, natural_key(k.link), k.x, k.y))),
         units=units,
         name=name,
+        file_format=file_format,
         problems=tuple(b.problems),
     )
 
 
 def _make_zones(
     b: _Builder,
-    zone_areas: list[tuple[Area, str]],
+    zone_areas: list[tuple[Area, str, str]],
     texts: list[tuple[XY, str]],
     seats: list[Spot],
 ) -> tuple[Zone, ...]:
-    named: list[tuple[Area, str]] = []
-    for area, given in sorted(zone_areas, key=lambda z: _line_key(z[0])):
+    named: list[tuple[Area, str, bool]] = []
+    for area, given, flag in sorted(zone_areas, key=lambda z: _line_key(z[0])):
         label = given
         if not label:
-            inside = [t for xy, t in texts if area.shape.covers(Point(xy))]
-            label = inside[0] if inside else ""
-        named.append((area, label))
-    taken = {label for _, label in named if label}
+            written = [t for xy, t in texts if area.shape.covers(Point(xy))]
+            label = written[0] if written else ""
+        named.append((area, label, is_priority(label, flag)))
+    taken = {label for _, label, _ in named if label}
     counter = 0
     seen: set[str] = set()
     result: list[Zone] = []
-    for area, label in named:
+    ordered = sorted(seats, key=lambda s: (s.x, s.y))
+    seat_points = shapely.points([(s.x, s.y) for s in ordered]) if ordered else None
+    for area, label, priority in named:
         if not label:
             counter += 1
             while f"zone-{counter}" in taken:
@@ -412,18 +452,16 @@ def _make_zones(
             )
             label = new
         seen.add(label)
-        inside = tuple(
-            sorted(
-                (s for s in seats if area.shape.covers(Point(s.x, s.y))),
-                key=lambda s: (s.x, s.y),
-            )
-        )
-        result.append(Zone(name=label, area=area, seats=inside))
+        inside: tuple[Spot, ...] = ()
+        if seat_points is not None:
+            covered = shapely.covers(area.shape, seat_points)
+            inside = tuple(s for s, hit in zip(ordered, covered, strict=True) if hit)
+        result.append(Zone(name=label, area=area, seats=inside, priority=priority))
     # a seat inside two overlapping zones belongs to the first only
     claimed: set[int] = set()
     final: list[Zone] = []
     for z in result:
         own = tuple(s for s in z.seats if id(s) not in claimed)
         claimed.update(id(s) for s in own)
-        final.append(Zone(name=z.name, area=z.area, seats=own))
+        final.append(Zone(name=z.name, area=z.area, seats=own, priority=z.priority))
     return tuple(sorted(final, key=lambda z: natural_key(z.name)))

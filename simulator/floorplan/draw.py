@@ -7,6 +7,7 @@ display, no global state), so the CLI and the app can render in any process.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -19,10 +20,10 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from simulator.floorplan.model import WALL_THICKNESS_M, FloorPlan, Line
-from simulator.floorplan.site import PlanSite
+from simulator.floorplan.model import WALL_THICKNESS_M, Building, FloorPlan, Line
+from simulator.walking import SiteLayout
 
-__all__ = ["draw_plan", "draw_zone_values", "short_agency"]
+__all__ = ["draw_building", "draw_plan", "draw_zone_values", "short_agency"]
 
 XY = tuple[float, float]
 
@@ -131,6 +132,27 @@ def _base(ax: Axes, plan: FloorPlan, *, zone_fill: Mapping[str, str] | None = No
                 color=colour,
                 zorder=9,
             )
+    for link in plan.links:
+        ax.scatter(
+            [link.x],
+            [link.y],
+            marker="s" if link.kind == "stair" else "P",
+            s=90,
+            color="#117a65",
+            edgecolors="white",
+            linewidths=0.6,
+            zorder=8,
+        )
+        ax.annotate(
+            f"{link.kind} {link.link}".strip(),
+            (link.x, link.y),
+            xytext=(0, -12),
+            textcoords="offset points",
+            ha="center",
+            fontsize=6.5,
+            color="#117a65",
+            zorder=9,
+        )
     for spots, marker, label in ((plan.kiosks, "^", "kiosk"), (plan.infos, "D", "info")):
         if spots:
             ax.scatter(
@@ -216,7 +238,7 @@ def _label_offset(plan: FloorPlan, x: float, y: float) -> tuple[float, float, st
 def draw_plan(
     plan: FloorPlan,
     *,
-    site: PlanSite | None = None,
+    site: SiteLayout | None = None,
     route: Sequence[XY] | None = None,
     counter_values: Mapping[str, float] | None = None,
     value_label: str = "",
@@ -229,6 +251,7 @@ def draw_plan(
     to overlay; ``counter_values`` maps slot -> value (e.g. p90 wait in minutes) shown with a
     colour bar labelled ``value_label``.
     """
+    own_figure = ax is None
     fig, ax = _new_axes(plan, ax, extra_width=1.5 if counter_values else 0.0)
     _base(ax, plan)
     _zone_labels(ax, plan, {z.name: f"{z.name}\n{len(z.seats)} seats" for z in plan.zones})
@@ -241,11 +264,11 @@ def draw_plan(
     cmap = "plasma"
     xs = [c.x for c in plan.counters]
     ys = [c.y for c in plan.counters]
+    colours: list[Any]
     if values and norm is not None:
+        mapper = ScalarMappable(norm=norm, cmap=cmap)
         colours = [
-            ScalarMappable(norm=norm, cmap=cmap).to_rgba(values[c.slot])
-            if c.slot in values
-            else (0.8, 0.8, 0.8, 1.0)
+            mapper.to_rgba(np.asarray(values[c.slot])) if c.slot in values else (0.8, 0.8, 0.8, 1.0)
             for c in plan.counters
         ]
     else:
@@ -275,6 +298,45 @@ def draw_plan(
         bar.set_label(value_label, fontsize=9)
         bar.ax.tick_params(labelsize=7)
     _finish(ax, plan, title)
+    if own_figure:
+        fig.tight_layout()
+    return fig
+
+
+def draw_building(
+    building: Building,
+    *,
+    site: SiteLayout | None = None,
+    counter_values: Mapping[str, float] | None = None,
+    value_label: str = "",
+    title: str = "",
+) -> Figure:
+    """Draw every floor of a building, one panel per floor (ground floor first), with the
+    same counter labels and values as :func:`draw_plan`."""
+    n = len(building.floors)
+    widths = []
+    heights = []
+    for plan in building.floors:
+        minx, miny, maxx, maxy = plan.floor_shape.bounds if plan.floors else (0, 0, 10, 10)
+        widths.append(max(maxx - minx, 1.0))
+        heights.append(max(maxy - miny, 1.0))
+    width_in = 13.0 + (1.5 if counter_values else 0.0)
+    panel_h = [width_in * h / w + 1.0 for w, h in zip(widths, heights, strict=True)]
+    fig = Figure(figsize=(width_in, max(4.0, sum(panel_h) + 0.6)), dpi=110)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(n, 1, squeeze=False, height_ratios=panel_h)[:, 0]
+    for ax, level, plan in zip(axes, building.levels, building.floors, strict=True):
+        name = "ground floor" if level == 0 else f"floor {level}"
+        draw_plan(
+            plan,
+            site=site,
+            counter_values=counter_values,
+            value_label=value_label,
+            title=f"{name}: {plan.name}",
+            ax=ax,
+        )
+    if title:
+        fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -302,7 +364,7 @@ def draw_zone_values(
     norm = Normalize(vmin=0.0, vmax=top)
     cmap = "YlOrRd"
     mapper = ScalarMappable(norm=norm, cmap=cmap)
-    fills = {n: mapper.to_rgba(v, alpha=0.75) for n, v in shares.items()}
+    fills = {n: mapper.to_rgba(np.asarray(v), alpha=0.75) for n, v in shares.items()}
     _base(ax, plan, zone_fill=fills)  # type: ignore[arg-type]
     text = {}
     for z in plan.zones:

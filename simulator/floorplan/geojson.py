@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from simulator.errors import FloorPlanError
 from simulator.floorplan.assemble import KINDS, RawElement, assemble
 from simulator.floorplan.limits import check_entity_count, check_file_size
-from simulator.floorplan.model import FloorPlan, Problem, Site, Source
+from simulator.floorplan.model import FloorPlan, Location, Problem, Source
 
 __all__ = ["load_geojson"]
 
@@ -46,11 +48,11 @@ def load_geojson(path: str | Path) -> FloorPlan:
     features = data.get("features")
     if not isinstance(features, list):
         raise FloorPlanError(f"{path}: 'features' must be a list")
-    check_entity_count(path, len(features))
+    check_entity_count(path, len(features), what="features")
     problems: list[Problem] = []
     raws: list[RawElement] = []
     for index, feature in enumerate(features):
-        source = Source(layer="feature", index=index)
+        source = Source(index=index)
         try:
             raws.extend(_elements(feature, source, problems))
         except (
@@ -65,12 +67,12 @@ def load_geojson(path: str | Path) -> FloorPlan:
                 Problem(
                     severity="error",
                     message=f"feature geometry is not readable ({exc})",
-                    where=Site(source=source),
+                    where=Location(source=source),
                 )
             )
     problems.extend(_degrees_warning(raws))
     try:
-        return assemble(raws, units="m", name=path.name, problems=problems)
+        return assemble(raws, units="m", name=path.name, problems=problems, file_format="geojson")
     except Exception as exc:  # defensive: never let a malformed file escape as a traceback
         raise FloorPlanError(f"{path}: the plan could not be interpreted ({exc})") from exc
 
@@ -96,6 +98,13 @@ def _degrees_warning(raws: list[RawElement]) -> list[Problem]:
             "(export it in a local metric system, not WGS84)",
         )
     ]
+
+
+def _flag(value: object) -> str:
+    """A yes/no property as text (``true`` for JSON true)."""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    return "" if value is None else str(value)
 
 
 def _xy(value: object) -> XY:
@@ -132,55 +141,53 @@ def _elements(feature: object, source: Source, problems: list[Problem]) -> Itera
         problems.append(
             Problem(
                 severity="warning",
-                message=f"feature kind {kind!r} is not one of {', '.join(KINDS)}; ignored",
-                where=Site(source=source),
+                message=f"properties.kind {kind!r} is not one of {', '.join(KINDS)}; the "
+                "feature is ignored",
+                where=Location(source=source),
             )
         )
         return
     geometry = feature.get("geometry")
     if not isinstance(geometry, dict):
         raise ValueError("feature has no geometry")
+    base = RawElement(
+        kind=kind,
+        shape="point",
+        coords=(),
+        source=source,
+        slot=str(props.get("slot") or ""),
+        agency=str(props.get("agency") or ""),
+        name=str(props.get("name") or ""),
+        priority=_flag(props.get("priority")),
+        link=str(props.get("link") or ""),
+    )
+    for shape, at, holes, radius in _shapes(geometry, props.get("radius")):
+        closed = shape == "line" and len(at) > 3 and at[0] == at[-1]
+        yield replace(base, shape=shape, coords=at, closed=closed, holes=holes, radius=radius)
+
+
+Shape = tuple[str, tuple[XY, ...], tuple[tuple[XY, ...], ...], float]
+
+
+def _shapes(geometry: dict[str, Any], radius: object) -> Iterator[Shape]:
+    """(shape, coordinates, holes, radius) of each part of a geometry."""
     gtype = geometry.get("type")
-    coords = geometry.get("coordinates")
-    common = {
-        "kind": kind,
-        "source": source,
-        "slot": str(props.get("slot") or ""),
-        "agency": str(props.get("agency") or ""),
-        "name": str(props.get("name") or ""),
-    }
-    if gtype == "Point":
-        radius = props.get("radius")
-        if radius is not None:
-            r = float(radius)
-            if not math.isfinite(r) or r <= 0:
-                raise ValueError(f"radius {radius!r} must be a positive number")
-            yield RawElement(shape="circle", coords=(_xy(coords),), radius=r, **common)
-        else:
-            yield RawElement(shape="point", coords=(_xy(coords),), **common)
-    elif gtype == "MultiPoint":
-        for p in coords:
-            yield RawElement(shape="point", coords=(_xy(p),), **common)
-    elif gtype == "LineString":
-        pts = _ring(coords)
-        closed = len(pts) > 3 and pts[0] == pts[-1]
-        yield RawElement(shape="line", coords=pts, closed=closed, **common)
-    elif gtype == "MultiLineString":
-        for part in coords:
-            pts = _ring(part)
-            yield RawElement(
-                shape="line", coords=pts, closed=len(pts) > 3 and pts[0] == pts[-1], **common
-            )
+    coords: Any = geometry.get("coordinates")
+    if gtype == "Point" and radius is not None:
+        r = float(radius)  # type: ignore[arg-type]
+        if not math.isfinite(r) or r <= 0:
+            raise ValueError(f"radius {radius!r} must be a positive number")
+        yield ("circle", (_xy(coords),), (), r)
+    elif gtype in ("Point", "MultiPoint"):
+        for p in [coords] if gtype == "Point" else coords:
+            yield ("point", (_xy(p),), (), 0.0)
+    elif gtype in ("LineString", "MultiLineString"):
+        for part in [coords] if gtype == "LineString" else coords:
+            yield ("line", _ring(part), (), 0.0)
     elif gtype in ("Polygon", "MultiPolygon"):
-        polys = [coords] if gtype == "Polygon" else list(coords)
-        for poly in polys:
+        for poly in [coords] if gtype == "Polygon" else list(coords):
             if not isinstance(poly, list) or not poly:
                 raise ValueError("polygon has no rings")
-            yield RawElement(
-                shape="polygon",
-                coords=_ring(poly[0]),
-                holes=tuple(_ring(h) for h in poly[1:]),
-                **common,
-            )
+            yield ("polygon", _ring(poly[0]), tuple(_ring(h) for h in poly[1:]), 0.0)
     else:
         raise ValueError(f"geometry type {gtype!r} is not supported")

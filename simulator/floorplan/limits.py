@@ -31,10 +31,19 @@ def check_file_size(path: Path) -> None:
         )
 
 
-def check_entity_count(path: Path, count: int) -> None:
-    """Refuse drawings with more elements than the tool handles."""
+def check_entity_count(path: Path, count: int, *, what: str) -> None:
+    """Refuse drawings with more elements than the tool handles.
+
+    ``what`` is ``entities`` (DXF model space) or ``features`` (GeoJSON); the advice is given
+    in the file's own terms.
+    """
     if count > MAX_ENTITIES:
-        raise FloorPlanError(
-            f"{path}: the drawing has {count} entities; at most {MAX_ENTITIES} are read. "
+        hint = (
             "Keep only the MPP_* layers (e.g. WBLOCK them into a new drawing)"
+            if what == "entities"
+            else "Keep only the features of the plan (one per floor, wall, obstacle, door, "
+            "counter, zone, seat ...)"
+        )
+        raise FloorPlanError(
+            f"{path}: the file has {count:,} {what}; at most {MAX_ENTITIES:,} are read. {hint}"
         )

@@ -23,11 +23,13 @@ __all__ = [
     "ARC_DEVIATION_M",
     "WALL_THICKNESS_M",
     "Area",
+    "Building",
     "Counter",
     "FloorPlan",
     "Line",
+    "Link",
+    "Location",
     "Problem",
-    "Site",
     "Source",
     "Spot",
     "Zone",
@@ -72,20 +74,47 @@ def circle_ring(x: float, y: float, r: float) -> tuple[XY, ...]:
 
 @dataclass(frozen=True, kw_only=True)
 class Source:
-    """Where an element was drawn: a DXF layer and entity number, or a GeoJSON feature index."""
+    """Where an element was drawn.
 
-    layer: str
+    DXF: the ``layer`` it ended up on, the number (``index``) and ``handle`` of the model-space
+    entity, and for content of a block reference the ``block`` path inside it (``HALL > ROW``).
+    GeoJSON: ``layer`` is empty and ``index`` is the feature's index in ``features``.
+    """
+
+    layer: str = ""
     index: int
+    handle: str = ""
+    block: str = ""
+
+    @property
+    def is_feature(self) -> bool:
+        """True for a GeoJSON feature."""
+        return not self.layer
 
     def describe(self) -> str:
-        """Short human text, e.g. ``layer MPP_COUNTER, entity 12``."""
-        if self.layer.startswith("feature"):
-            return f"{self.layer} {self.index}"
-        return f"layer {self.layer}, entity {self.index}"
+        """Short human text, e.g. ``layer MPP_COUNTER, entity 12 (handle 2F)`` or
+        ``feature 3``."""
+        if self.is_feature:
+            return f"feature {self.index}"
+        handle = f"handle {self.handle}" if self.handle else ""
+        block = f"in block {self.block}" if self.block else ""
+        extra = ", ".join(p for p in (handle, block) if p)
+        return f"layer {self.layer}, entity {self.index}" + (f" ({extra})" if extra else "")
+
+    def to_json(self) -> dict[str, object]:
+        """JSON form: ``{"feature": i}`` or ``{"layer", "index", "handle", "block"}``."""
+        if self.is_feature:
+            return {"feature": self.index}
+        return {
+            "layer": self.layer,
+            "index": self.index,
+            "handle": self.handle,
+            "block": self.block,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
-class Site:
+class Location:
     """A place in the plan a problem refers to: its source and a position in metres."""
 
     source: Source | None = None
@@ -93,13 +122,9 @@ class Site:
     y: float | None = None
 
     def to_json(self) -> dict[str, object]:
-        """JSON form: layer (or feature), index and coordinates in metres."""
-        return {
-            "layer": self.source.layer if self.source else None,
-            "index": self.source.index if self.source else None,
-            "x": self.x,
-            "y": self.y,
-        }
+        """JSON form: the source's fields (feature, or layer/index/handle/block) and x, y."""
+        out = self.source.to_json() if self.source is not None else {}
+        return {**out, "x": self.x, "y": self.y}
 
     def describe(self) -> str:
         """Readable text such as ``layer MPP_COUNTER, entity 3 at (4.20, 7.50) m``."""
@@ -117,7 +142,7 @@ class Problem:
 
     severity: str
     message: str
-    where: Site = field(default_factory=Site)
+    where: Location = field(default_factory=Location)
 
     def __post_init__(self) -> None:
         if self.severity not in ("error", "warning"):
@@ -172,12 +197,25 @@ class Counter:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Link:
+    """A stair or lift: where a visitor on this floor steps onto it, and the ``link`` label
+    that joins it to the same stair or lift on other floors."""
+
+    kind: str
+    link: str
+    x: float
+    y: float
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Zone:
     """A waiting zone with its name and the seats drawn inside it."""
 
     name: str
     area: Area
     seats: tuple[Spot, ...] = ()
+    priority: bool = False
 
     @property
     def area_m2(self) -> float:
@@ -210,8 +248,10 @@ class FloorPlan:
     stray_seats: tuple[Spot, ...] = ()
     kiosks: tuple[Spot, ...] = ()
     infos: tuple[Spot, ...] = ()
+    links: tuple[Link, ...] = ()
     units: str = field(default="m", compare=False)
     name: str = field(default="", compare=False)
+    file_format: str = field(default="dxf", compare=False)
     problems: tuple[Problem, ...] = field(default=(), compare=False)
 
     def __hash__(self) -> int:
@@ -236,10 +276,14 @@ class FloorPlan:
             "entrances": [geom(a) for a in self.entrances],
             "exits": [geom(a) for a in self.exits],
             "counters": [(c.slot, c.agency, c.x, c.y) for c in self.counters],
-            "zones": [(z.name, geom(z.area), [(s.x, s.y) for s in z.seats]) for z in self.zones],
+            "zones": [
+                (z.name, geom(z.area), [(s.x, s.y) for s in z.seats], z.priority)
+                for z in self.zones
+            ],
             "stray_seats": [(s.x, s.y) for s in self.stray_seats],
             "kiosks": [(s.x, s.y) for s in self.kiosks],
             "infos": [(s.x, s.y) for s in self.infos],
+            "links": [(k.kind, k.link, k.x, k.y) for k in self.links],
         }
 
     @property
@@ -286,4 +330,56 @@ class FloorPlan:
         for c in self.counters:
             if c.slot == slot:
                 return c
+        raise KeyError(slot)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Building:
+    """Floors of one building, bottom up: ``levels[i]`` is the level of ``floors[i]`` (0 is the
+    ground floor). Each floor is drawn in its own coordinates; stairs and lifts with the same
+    ``link`` on two floors join them."""
+
+    floors: tuple[FloorPlan, ...]
+    levels: tuple[int, ...]
+    name: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.floors:
+            raise ValueError("a building needs at least one floor")
+        if len(self.levels) != len(self.floors):
+            raise ValueError(
+                f"a building needs one level per floor, got {len(self.levels)} levels for "
+                f"{len(self.floors)} floors"
+            )
+        if len(set(self.levels)) != len(self.levels):
+            raise ValueError(f"two floors share a level: {list(self.levels)}")
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """sha256 over each floor's content hash and level."""
+        payload = json.dumps(
+            [[lv, f.content_hash] for lv, f in zip(self.levels, self.floors, strict=True)]
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def floor(self, level: int) -> FloorPlan:
+        """The floor plan at ``level`` (KeyError if there is none)."""
+        for lv, plan in zip(self.levels, self.floors, strict=True):
+            if lv == level:
+                return plan
+        raise KeyError(level)
+
+    @property
+    def counters(self) -> tuple[Counter, ...]:
+        """Every counter of every floor."""
+        return tuple(c for f in self.floors for c in f.counters)
+
+    def level_of_slot(self, slot: str) -> int:
+        """The level of the floor holding counter ``slot`` (KeyError if none)."""
+        for lv, plan in zip(self.levels, self.floors, strict=True):
+            if any(c.slot == slot for c in plan.counters):
+                return lv
         raise KeyError(slot)

@@ -1,4 +1,5 @@
-"""Compile a floor plan and a scenario's counters into the engine seam (:class:`SiteLayout`).
+"""Compile a floor plan (or a building of several floors) and a scenario's counters into the
+engine seam (:class:`~simulator.walking.SiteLayout`).
 
 Slot assignment, in order of precedence: the scenario's ``slots`` for an agency; then the
 drawing's AGENCY attributes; then free slots. An agency needing free slots takes them from one
@@ -15,16 +16,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 from shapely.geometry import Point
 
 from simulator.errors import FloorPlanError, ScenarioError
 from simulator.floorplan.assemble import natural_key
+from simulator.floorplan.building import (
+    BuildingMatrix,
+    FloorTimes,
+    building_matrix,
+    check_building,
+    zone_names,
+)
 from simulator.floorplan.check import check_plan
-from simulator.floorplan.model import FloorPlan
-from simulator.floorplan.routing import poi_matrix
+from simulator.floorplan.model import Building, FloorPlan
 from simulator.walking import (
     ENTRANCE,
     EXIT,
@@ -39,7 +45,7 @@ from simulator.walking import (
 __all__ = [
     "LOS_C_M2_PER_PERSON",
     "SEAT_FOOTPRINT_M2",
-    "PlanSite",
+    "as_building",
     "assign_slots",
     "compile_site",
     "waiting_zones",
@@ -53,58 +59,108 @@ SEAT_FOOTPRINT_M2 = 0.5
 XY = tuple[float, float]
 
 
-@dataclass(frozen=True, kw_only=True)
-class PlanSite(SiteLayout):
-    """A :class:`SiteLayout` that also knows where its nodes are and which slots serve whom.
-
-    The engine uses it as a plain ``SiteLayout``; pictures use the extra fields.
-    """
-
-    agency_slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    positions: Mapping[str, XY] = field(default_factory=dict)
-
-    @property
-    def slot_agency(self) -> dict[str, str]:
-        """Slot -> agency id, for every assigned slot."""
-        return {s: a for a, slots in self.agency_slots.items() for s in slots}
+def as_building(layout: FloorPlan | Building) -> Building:
+    """A single floor plan as a building of one floor (level 0)."""
+    if isinstance(layout, Building):
+        return layout
+    return Building(floors=(layout,), levels=(0,), name=layout.name)
 
 
-def waiting_zones(plan: FloorPlan) -> tuple[WaitingZone, ...]:
-    """The plan's zones with seats and standing capacity at level of service C."""
+def waiting_zones(layout: FloorPlan | Building) -> tuple[WaitingZone, ...]:
+    """Every zone with its seats, standing capacity at level of service C, floor and whether
+    it is a priority zone."""
+    building = as_building(layout)
+    names = zone_names(building)
     out = []
-    walkable = plan.walkable
-    for z in plan.zones:
-        usable = z.area.shape.intersection(walkable).area
-        free = max(0.0, usable - SEAT_FOOTPRINT_M2 * len(z.seats))
-        out.append(
-            WaitingZone(
-                name=z.name,
-                area_m2=round(usable, 3),
-                seats=len(z.seats),
-                standing_capacity=math.floor(free / LOS_C_M2_PER_PERSON + 1e-9),
+    for level, plan in zip(building.levels, building.floors, strict=True):
+        walkable = plan.walkable
+        for z in plan.zones:
+            usable = z.area.shape.intersection(walkable).area
+            free = max(0.0, usable - SEAT_FOOTPRINT_M2 * len(z.seats))
+            out.append(
+                WaitingZone(
+                    name=names[(level, z.name)],
+                    area_m2=round(usable, 3),
+                    seats=len(z.seats),
+                    standing_capacity=math.floor(free / LOS_C_M2_PER_PERSON + 1e-9),
+                    floor=level,
+                    priority=z.priority,
+                )
             )
-        )
     return tuple(out)
 
 
-def _slot_groups(plan: FloorPlan) -> dict[str, str]:
-    """Slot -> name of the nearest waiting zone (straight-line), the slot's drawing cluster."""
-    if not plan.zones:
-        return {c.slot: "" for c in plan.counters}
-    return {
-        c.slot: min(plan.zones, key=lambda z: z.area.shape.distance(Point(c.x, c.y))).name
-        for c in plan.counters
-    }
+def _slot_groups(building: Building) -> dict[str, str]:
+    """Slot -> the nearest waiting zone on its floor (straight-line), the slot's cluster."""
+    out: dict[str, str] = {}
+    for level, plan in zip(building.levels, building.floors, strict=True):
+        for c in plan.counters:
+            if plan.zones:
+                near = min(plan.zones, key=lambda z: z.area.shape.distance(Point(c.x, c.y)))
+                out[c.slot] = f"L{level}/{near.name}"
+            else:
+                out[c.slot] = f"L{level}/"
+    return out
 
 
 def assign_slots(
-    plan: FloorPlan,
+    layout: FloorPlan | Building,
     *,
     counters: Mapping[str, int],
     slots: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Agency id -> the slots its counters use, in counter order (see module docstring)."""
+    plan = as_building(layout)
     all_slots = sorted({c.slot for c in plan.counters}, key=natural_key)
+    _check_counts(plan, counters, all_slots)
+    taken: dict[str, str] = {}
+    result: dict[str, list[str]] = {a: [] for a in counters}
+    for agency, listed in (slots or {}).items():
+        if agency in counters:
+            _take_listed(plan, agency, counters[agency], list(listed), all_slots, taken)
+            result[agency].extend(list(listed)[: counters[agency]])
+    explicit = {a for a in (slots or {}) if a in counters}
+    _take_drawn(plan, {a: n for a, n in counters.items() if a not in explicit}, taken, result)
+    group = _slot_groups(plan)
+    xy = {c.slot: (c.x, c.y) for c in plan.counters}
+    for agency, n in counters.items():
+        missing = n - len(result[agency])
+        if missing <= 0:
+            continue
+        free = [s for s in all_slots if s not in taken]
+        chosen = _free_slots(free, result[agency], missing, group, xy)
+        if len(chosen) < missing:
+            raise ScenarioError(
+                f"agency {agency!r} needs {n} counters but only {len(chosen) + len(result[agency])}"
+                f" slot(s) are still free in floor plan {plan.name!r}",
+                field="counters",
+            )
+        for s in chosen:
+            taken[s] = agency
+        result[agency].extend(sorted(chosen, key=natural_key))
+    return {a: tuple(v) for a, v in result.items()}
+
+
+def _take_drawn(
+    plan: Building,
+    counters: Mapping[str, int],
+    taken: dict[str, str],
+    result: dict[str, list[str]],
+) -> None:
+    """Give each agency the free slots the drawing names it on (its AGENCY attribute)."""
+    drawn: dict[str, list[str]] = {}
+    for c in sorted(plan.counters, key=lambda c: natural_key(c.slot)):
+        if c.agency and c.slot not in taken:
+            drawn.setdefault(c.agency, []).append(c.slot)
+    for agency, n in counters.items():
+        for s in drawn.get(agency, [])[:n]:
+            if s not in taken:
+                taken[s] = agency
+                result[agency].append(s)
+
+
+def _check_counts(plan: Building, counters: Mapping[str, int], all_slots: list[str]) -> None:
+    """Whole numbers of counters, and no more of them than the plan has slots."""
     for agency, n in counters.items():
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
             raise ScenarioError(
@@ -119,146 +175,204 @@ def assign_slots(
             f"{len(all_slots)} counter slots; use a plan with more slots or fewer counters",
             field="counters",
         )
-    taken: dict[str, str] = {}
-    result: dict[str, list[str]] = {a: [] for a in counters}
-    for agency, listed in (slots or {}).items():
-        if agency not in counters:
-            continue
-        n = counters[agency]
-        for s in listed:
-            if s not in all_slots:
-                raise ScenarioError(
-                    f"agency {agency!r} is assigned slot {s!r}, which floor plan "
-                    f"{plan.name!r} does not have (slots: {', '.join(all_slots)})",
-                    field=f"slots.{agency}",
-                )
-            if s in taken and taken[s] != agency:
-                raise ScenarioError(
-                    f"slot {s!r} is assigned to both {taken[s]!r} and {agency!r}",
-                    field=f"slots.{agency}",
-                )
-        if len(listed) < n:
+
+
+def _take_listed(
+    plan: Building,
+    agency: str,
+    n: int,
+    listed: list[str],
+    all_slots: list[str],
+    taken: dict[str, str],
+) -> None:
+    """Take the first ``n`` of the slots a scenario lists for ``agency``, checking them."""
+    for s in listed:
+        if s not in all_slots:
             raise ScenarioError(
-                f"agency {agency!r} has {n} counters but only {len(listed)} slot(s) are assigned "
-                f"to it ({', '.join(listed) or 'none'}); assign {n - len(listed)} more slot(s) "
-                "or lower its counters",
+                f"agency {agency!r} is assigned slot {s!r}, which floor plan "
+                f"{plan.name!r} does not have (slots: {', '.join(all_slots)})",
                 field=f"slots.{agency}",
             )
-        for s in list(listed)[:n]:
-            taken[s] = agency
-            result[agency].append(s)
-    explicit = {a for a in (slots or {}) if a in counters}
-    drawn: dict[str, list[str]] = {}
-    for c in sorted(plan.counters, key=lambda c: natural_key(c.slot)):
-        if c.agency and c.slot not in taken:
-            drawn.setdefault(c.agency, []).append(c.slot)
-    for agency, n in counters.items():
-        if agency in explicit:
-            continue
-        for s in drawn.get(agency, [])[:n]:
-            if s not in taken:
-                taken[s] = agency
-                result[agency].append(s)
-    group = _slot_groups(plan)
-    xy = {c.slot: (c.x, c.y) for c in plan.counters}
-    for agency, n in counters.items():
-        need = n - len(result[agency])
-        if need <= 0:
-            continue
-        free = [s for s in all_slots if s not in taken]
-        if result[agency]:
-            home = result[agency]
-            mean = np.mean([xy[s] for s in home], axis=0)
-            same = [s for s in free if group[s] == group[home[0]]]
-            pool = sorted(same, key=lambda s: math.dist(xy[s], mean))
-            chosen = pool[:need]
-            if len(chosen) < need:
-                rest = sorted(
-                    (s for s in free if s not in chosen), key=lambda s: math.dist(xy[s], mean)
-                )
-                chosen += rest[: need - len(chosen)]
-        else:
-            chosen = []
-            for g in dict.fromkeys(group[s] for s in free):
-                members = [s for s in free if group[s] == g]
-                if len(members) >= need:
-                    chosen = members[:need]
-                    break
-            if not chosen:
-                chosen = free[:need]
-        if len(chosen) < need:
+        if s in taken and taken[s] != agency:
             raise ScenarioError(
-                f"agency {agency!r} needs {n} counters but only {len(chosen) + len(result[agency])}"
-                f" slot(s) are still free in floor plan {plan.name!r}",
-                field="counters",
+                f"slot {s!r} is assigned to both {taken[s]!r} and {agency!r}",
+                field=f"slots.{agency}",
             )
-        for s in chosen:
-            taken[s] = agency
-        result[agency].extend(sorted(chosen, key=natural_key))
-    return {a: tuple(v) for a, v in result.items()}
+    if len(listed) < n:
+        raise ScenarioError(
+            f"agency {agency!r} has {n} counters but only {len(listed)} slot(s) are assigned "
+            f"to it ({', '.join(listed) or 'none'}); assign {n - len(listed)} more slot(s) "
+            "or lower its counters",
+            field=f"slots.{agency}",
+        )
+    for s in listed[:n]:
+        taken[s] = agency
+
+
+def _free_slots(
+    free: list[str],
+    home: list[str],
+    missing: int,
+    group: Mapping[str, str],
+    xy: Mapping[str, tuple[float, float]],
+) -> list[str]:
+    """Free slots for an agency: nearest its slots so far (in their group first), else all in
+    one group with room, else the first free ones."""
+    if home:
+        mean = np.mean([xy[s] for s in home], axis=0)
+        same = [s for s in free if group[s] == group[home[0]]]
+        chosen = sorted(same, key=lambda s: math.dist(xy[s], mean))[:missing]
+        if len(chosen) < missing:
+            rest = sorted(
+                (s for s in free if s not in chosen), key=lambda s: math.dist(xy[s], mean)
+            )
+            chosen += rest[: missing - len(chosen)]
+        return chosen
+    for g in dict.fromkeys(group[s] for s in free):
+        members = [s for s in free if group[s] == g]
+        if len(members) >= missing:
+            return members[:missing]
+    return free[:missing]
 
 
 def compile_site(
-    plan: FloorPlan,
+    layout: FloorPlan | Building,
     *,
     counters: Mapping[str, int],
     slots: Mapping[str, Sequence[str]] | None = None,
     name: str = "",
-) -> PlanSite:
-    """Assign agencies to slots and zones and compute walking distances between the nodes.
+    floor_times: FloorTimes | None = None,
+    speed_mps: float = 1.2,
+    priority_speed_mps: float = 0.9,
+) -> SiteLayout:
+    """Assign agencies to slots and zones and compute the walks between the nodes.
 
-    Raises :class:`FloorPlanError` if the plan has errors, :class:`ScenarioError` if the
-    counters do not fit the plan's slots.
+    ``layout`` is one floor plan or a building; for a building the walks cross floors by stair
+    and lift (``floor_times``), chosen as the quickest at the group's mean walking speed, and
+    priority visitors take the lift where there is one. Raises :class:`FloorPlanError` if the
+    plan has errors, :class:`ScenarioError` if the counters do not fit the plan's slots.
     """
-    report = check_plan(plan)
-    if report.errors:
-        first = report.errors[0]
-        raise FloorPlanError(
-            f"floor plan {plan.name!r} has {len(report.errors)} error(s), first: "
-            f"{first.message} [{first.where.describe()}]; run 'mpp-sim floorplan check'"
-        )
-    assignment = assign_slots(plan, counters=counters, slots=slots)
-    m = poi_matrix(plan)
-    d = m.distances_m
-
-    def idx(prefix: str) -> list[int]:
-        return [i for i, n in enumerate(m.names) if n.startswith(prefix + ":")]
-
-    entrances, kiosks, infos, exits = idx("entrance"), idx("kiosk"), idx("info"), idx("exit")
-    entrances = [i for i in entrances if m.points[i] is not None] or entrances
-    entrance = min(entrances, key=lambda e: (d[e, kiosks].min(), e)) if kiosks else entrances[0]
-    chosen: dict[str, int] = {ENTRANCE: entrance}
-    if infos:
-        chosen[INFO] = min(infos, key=lambda i: (d[entrance, i], i))
-    if kiosks:
-        chosen[KIOSK] = min(kiosks, key=lambda k: (d[entrance, k], k))
-    counter_rows = {a: [m.index(f"counter:{s}") for s in ss] for a, ss in assignment.items()}
-    used = [r for rows in counter_rows.values() for r in rows]
-    chosen[EXIT] = min(exits, key=lambda e: (float(d[e, used].mean()) if used else 0.0, e))
-    agency_zone: dict[str, str] = {}
-    zone_rows = {z.name: m.index(f"zone:{z.name}") for z in plan.zones}
-    for agency, rows in counter_rows.items():
-        if rows and zone_rows:
-            best = min(zone_rows, key=lambda z: (float(d[zone_rows[z], rows].mean()), z))
-            agency_zone[agency] = best
-            chosen[zone_node(agency)] = zone_rows[best]
+    building = as_building(layout)
+    single = not isinstance(layout, Building)
+    _refuse_errors(layout, building, floor_times)
+    assignment = assign_slots(building, counters=counters, slots=slots)
+    m = building_matrix(
+        building, times=floor_times, speed_mps=speed_mps, priority_speed_mps=priority_speed_mps
+    )
+    cost = m.metres / (speed_mps * 60.0) + m.extra_min
+    slot_row: dict[str, int] = {}
+    for level, plan in zip(building.levels, building.floors, strict=True):
+        for c in plan.counters:
+            slot_row.setdefault(c.slot, m.index(f"L{level}/slot:{c.slot}"))
+    counter_rows = {a: [slot_row[s] for s in ss] for a, ss in assignment.items()}
+    chosen = _front_nodes(m, cost, [r for rows in counter_rows.values() for r in rows])
+    zones = _zone_choice(building, m, cost, counter_rows)
+    for agency, (_, row, _) in zones.items():
+        chosen[zone_node(agency)] = row
     for agency, rows in counter_rows.items():
         for k, r in enumerate(rows):
             chosen[counter_node(agency, k)] = r
     nodes = tuple(chosen)
-    rows = np.array([chosen[n] for n in nodes], dtype=int)
-    dist = d[np.ix_(rows, rows)].copy()
+    node_rows = np.array([chosen[n] for n in nodes], dtype=int)
+    grid = np.ix_(node_rows, node_rows)
     positions = {}
     for n in nodes:
         p = m.points[chosen[n]] or m.drawn[chosen[n]]
         positions[n] = (round(p[0], 3), round(p[1], 3))
-    return PlanSite(
-        name=name or plan.name,
+    return SiteLayout(
+        name=name or building.name or layout_name(building),
         nodes=nodes,
-        distances_m=dist,
-        zones=waiting_zones(plan),
-        agency_zone=agency_zone,
-        floorplan_hash=plan.content_hash,
+        distances_m=m.metres[grid].copy(),
+        zones=waiting_zones(building),
+        agency_zone={a: zone for a, (zone, _, _) in zones.items()},
+        priority_zones={a: pz for a, (_, _, pz) in zones.items() if pz},
+        floorplan_hash=(building.floors[0].content_hash if single else building.content_hash),
+        extra_min=None if single else m.extra_min[grid].copy(),
+        priority_distances_m=None if single else m.priority_metres[grid].copy(),
+        priority_extra_min=None if single else m.priority_extra_min[grid].copy(),
         agency_slots=assignment,
         positions=positions,
     )
+
+
+def _refuse_errors(
+    layout: FloorPlan | Building, building: Building, floor_times: FloorTimes | None
+) -> None:
+    """Raise :class:`FloorPlanError` for a plan (or building) with errors, naming the first."""
+    if isinstance(layout, FloorPlan):
+        errors = list(check_plan(layout).errors)
+        if not layout.entrances and not errors:
+            raise FloorPlanError(
+                f"floor plan {layout.name!r} has no entrance; alone (not as an upper floor of a "
+                "building) it needs one"
+            )
+    else:
+        report = check_building(building, times=floor_times)
+        errors = [p for f in report.floors for p in f.errors] + list(report.errors)
+    if errors:
+        first = errors[0]
+        raise FloorPlanError(
+            f"floor plan {building.name or layout_name(building)!r} has {len(errors)} error(s), "
+            f"first: {first.message} [{first.where.describe()}]; run 'mpp-sim floorplan check'"
+        )
+
+
+def _front_nodes(m: BuildingMatrix, cost: np.ndarray, used: list[int]) -> dict[str, int]:
+    """Rows of the entrance (nearest a kiosk), kiosk and information desk (nearest that
+    entrance) and exit (least mean time from the counters used)."""
+
+    def idx(prefix: str) -> list[int]:
+        return [i for i, n in enumerate(m.names) if n.split("/", 1)[1].startswith(prefix + ":")]
+
+    entrances, kiosks, infos, exits = idx("entrance"), idx("kiosk"), idx("info"), idx("exit")
+    entrances = [i for i in entrances if m.points[i] is not None] or entrances
+    entrance = min(entrances, key=lambda e: (cost[e, kiosks].min(), e)) if kiosks else entrances[0]
+    chosen: dict[str, int] = {ENTRANCE: entrance}
+    if infos:
+        chosen[INFO] = min(infos, key=lambda i: (cost[entrance, i], i))
+    if kiosks:
+        chosen[KIOSK] = min(kiosks, key=lambda k: (cost[entrance, k], k))
+    chosen[EXIT] = min(exits, key=lambda e: (float(cost[used, e].mean()) if used else 0.0, e))
+    return chosen
+
+
+def _zone_choice(
+    building: Building,
+    m: BuildingMatrix,
+    cost: np.ndarray,
+    counter_rows: Mapping[str, list[int]],
+) -> dict[str, tuple[str, int, tuple[str, ...]]]:
+    """Agency -> (its waiting zone, that zone's row, the zones its priority visitors try).
+
+    The zone is the regular (not priority) zone with the least mean time to the agency's
+    counters (a priority zone only where the plan has no other). Priority visitors try the
+    nearest priority zone first, then the agency's zone.
+    """
+    names = zone_names(building)
+    regular: dict[str, int] = {}
+    priority: dict[str, int] = {}
+    for level, plan in zip(building.levels, building.floors, strict=True):
+        for z in plan.zones:
+            row = m.index(f"L{level}/zone:{z.name}")
+            (priority if z.priority else regular)[names[(level, z.name)]] = row
+    candidates = regular or priority
+    out: dict[str, tuple[str, int, tuple[str, ...]]] = {}
+    for agency, rows in counter_rows.items():
+        if not rows or not candidates:
+            continue
+
+        def mean_time(zones: Mapping[str, int], zone: str, rows: list[int] = rows) -> float:
+            return float(cost[zones[zone], rows].mean())
+
+        best = min(candidates, key=lambda z: (mean_time(candidates, z), z))
+        tries: tuple[str, ...] = ()
+        if priority and regular:
+            nearest = min(priority, key=lambda z: (mean_time(priority, z), z))
+            tries = (nearest, best)
+        out[agency] = (best, candidates[best], tries)
+    return out
+
+
+def layout_name(building: Building) -> str:
+    """A name for a building: its floors' names joined with ``+``."""
+    return " + ".join(plan.name for plan in building.floors)

@@ -8,6 +8,7 @@ what the result store keys runs by.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from collections.abc import Mapping
@@ -18,7 +19,7 @@ from pydantic import ValidationError
 
 from simulator.errors import ScenarioError
 from simulator.inputs import content_sha256, scenario_fingerprint
-from simulator.scenario import Scenario, scenario_to_data
+from simulator.scenario import BuildingLayout, Scenario, scenario_to_data
 from simulator.sweep.spec import Sweep
 
 __all__ = ["Variant", "describe", "expand", "numbers_fingerprint", "with_counters"]
@@ -64,7 +65,7 @@ def with_counters(scenario: Scenario, counters: Mapping[str, int]) -> Scenario:
         raise ScenarioError(f"counters {dict(counters)} are not valid: {detail}") from None
 
 
-def _apply(base: Scenario, params: dict[str, Any], layout: str | None) -> Scenario:
+def _apply(base: Scenario, params: dict[str, Any], layout: str | BuildingLayout | None) -> Scenario:
     scenario = base
     out = params.get("agencies_out")
     if out:
@@ -117,7 +118,9 @@ def _dimensions(sweep: Sweep) -> tuple[list[tuple[str, list[Any]]], dict[str, st
     return dims, layout_of
 
 
-def _variant_scenario(sweep: Sweep, params: dict[str, Any], layout: str | None) -> Scenario:
+def _variant_scenario(
+    sweep: Sweep, params: dict[str, Any], layout: str | BuildingLayout | None
+) -> Scenario:
     try:
         return _apply(sweep.base, params, layout)
     except (ValidationError, ScenarioError) as exc:
@@ -133,6 +136,26 @@ def _variant_scenario(sweep: Sweep, params: dict[str, Any], layout: str | None) 
         ) from None
 
 
+def _drawing_key(layout: str | BuildingLayout) -> str:
+    """One key per drawing (a file, or a building's floors)."""
+    return (
+        layout
+        if isinstance(layout, str)
+        else repr(sorted((f.level, f.file) for f in layout.floors))
+    )
+
+
+def _drawing_hash(scenario: Scenario) -> str:
+    """The content hash of a scenario's drawing; for a building, of its floors' hashes."""
+    files = scenario.layout_files()
+    if isinstance(scenario.layout, str):
+        return content_sha256(files[0])
+    joined = ",".join(
+        f"{level}:{content_sha256(f)}" for level, f in scenario.layout_levels().items()
+    )
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
 def expand(sweep: Sweep) -> list[Variant]:
     """Every combination of the grid, in a fixed order: agencies out, layouts, day types,
     volume, then counters per agency in the order the file lists them."""
@@ -144,8 +167,9 @@ def expand(sweep: Sweep) -> list[Variant]:
         params = dict(zip((name for name, _ in dims), combo, strict=True))
         layout = layout_of[params["layout"]] if "layout" in params else sweep.base.layout
         scenario = _variant_scenario(sweep, params, layout)
-        if layout is not None and layout not in drawing_hashes:
-            drawing_hashes[layout] = content_sha256(layout)
+        drawing = None if layout is None else _drawing_key(layout)
+        if drawing is not None and drawing not in drawing_hashes:
+            drawing_hashes[drawing] = _drawing_hash(scenario)
         variant_id = f"v{index:0{width}d}"
         scenario = scenario.model_copy(
             update={"name": f"{sweep.base.name} [{variant_id}: {describe(params)}]"}
@@ -157,7 +181,7 @@ def expand(sweep: Sweep) -> list[Variant]:
                 params=params,
                 scenario=scenario,
                 scenario_sha256=numbers_fingerprint(scenario),
-                floorplan_sha256=None if layout is None else drawing_hashes[layout],
+                floorplan_sha256=None if drawing is None else drawing_hashes[drawing],
             )
         )
     return variants

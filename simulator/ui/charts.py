@@ -20,13 +20,12 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from simulator.experiment import ExperimentResult
-from simulator.floorplan.draw import draw_plan, draw_zone_values, short_agency
-from simulator.floorplan.model import FloorPlan
-from simulator.floorplan.site import PlanSite
+from simulator.floorplan.draw import draw_building, draw_plan, draw_zone_values, short_agency
+from simulator.floorplan.model import Building, FloorPlan
 from simulator.metrics import OVERALL
 from simulator.scenario import format_clock
 from simulator.ui.i18n import Translator
-from simulator.walking import counter_node
+from simulator.walking import SiteLayout, counter_node
 
 __all__ = [
     "agency_p90",
@@ -180,13 +179,20 @@ def agency_p90(result: ExperimentResult) -> dict[str, float]:
 
 
 def plan_p90_figure(
-    floor: FloorPlan, site: PlanSite, result: ExperimentResult, *, tr: Translator, layout: str
+    floor: FloorPlan | Building,
+    site: SiteLayout,
+    result: ExperimentResult,
+    *,
+    tr: Translator,
+    layout: str,
 ) -> Figure:
-    """The floor plan with each counter coloured by its agency's p90 wait."""
+    """The floor plan (every floor of a building) with each counter coloured by its agency's
+    p90 wait."""
     p90 = agency_p90(result)
     values = {slot: p90[agency] for slot, agency in site.slot_agency.items() if agency in p90}
-    fig = draw_plan(
-        floor,
+    draw = draw_building if isinstance(floor, Building) else draw_plan
+    fig = draw(
+        floor,  # type: ignore[arg-type]
         site=site,
         counter_values=values,
         value_label=tr("plan_p90_label"),
@@ -215,7 +221,7 @@ def moment_values(
 
 def clock_figure(
     floor: FloorPlan,
-    site: PlanSite,
+    site: SiteLayout,
     result: ExperimentResult,
     minute: float,
     *,

@@ -9,7 +9,7 @@ import streamlit as st
 from matplotlib.figure import Figure
 
 from simulator.experiment import ExperimentResult
-from simulator.floorplan.site import PlanSite
+from simulator.floorplan.model import Building, FloorPlan
 from simulator.inputs import site_for
 from simulator.scenario import Scenario
 from simulator.ui import charts, layouts
@@ -36,14 +36,25 @@ def figure_png(
         if fig is None:
             return b""
     else:
-        floor = layouts.load_floor(str(scenario.layout))
         site = site_for(scenario)
-        if not isinstance(site, PlanSite):
+        if site is None or not site.agency_slots:
             return b""
+        floor: FloorPlan | Building
+        if isinstance(scenario.layout, str):
+            floor = layouts.load_floor(scenario.layout)
+        else:  # a building: every floor, one panel each (the clock picture is per floor)
+            levels = scenario.layout_levels()
+            floor = Building(
+                floors=tuple(layouts.load_floor(f) for f in levels.values()),
+                levels=tuple(levels),
+                name=label,
+            )
+            if kind != "plan":
+                return b""
         if kind == "plan":
             fig = charts.plan_p90_figure(floor, site, result, tr=tr, layout=label)
         else:
-            fig = charts.clock_figure(floor, site, result, minute, tr=tr)
+            fig = charts.clock_figure(floor, site, result, minute, tr=tr)  # type: ignore[arg-type]
     return charts.figure_png(fig)
 
 

@@ -85,6 +85,9 @@ def read_scenario_upload(
             scenario = _load_upload(path, name)
     if scenario.layout is None:
         return scenario, dropped
+    if not isinstance(scenario.layout, str):  # a building's floors are not read from uploads
+        files = ", ".join(Path(f).name for f in scenario.layout_files())
+        return scenario.model_copy(update={"layout": None}), files
     wanted = Path(scenario.layout)
     if shipped_dir is not None and wanted.parent == shipped_dir and wanted.stem in layouts:
         return scenario.model_copy(update={"layout": str(layouts[wanted.stem])}), None
@@ -126,11 +129,18 @@ def scenario_download(scenario: Scenario, *, layouts: Mapping[str, Path]) -> str
     A shipped layout is written as ``../layouts/<file>``; an uploaded one by its file name
     only (keep the drawing next to the scenario).
     """
+    shipped = {p.resolve() for p in layouts.values()}
+
+    def written(file: str) -> str:
+        path = Path(file)
+        return f"../layouts/{path.name}" if path.resolve() in shipped else path.name
+
     layout = scenario.layout
-    if layout is not None:
-        path = Path(layout)
-        shipped = {p.resolve(): p for p in layouts.values()}
-        layout = f"../layouts/{path.name}" if path.resolve() in shipped else path.name
+    if isinstance(layout, str):
+        layout = written(layout)
+    elif layout is not None:
+        floors = [f.model_copy(update={"file": written(f.file)}) for f in layout.floors]
+        layout = layout.model_copy(update={"floors": floors})
     return scenario_to_yaml(scenario.model_copy(update={"layout": layout}))
 
 

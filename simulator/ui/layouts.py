@@ -46,6 +46,8 @@ def layout_choice(scenario: Scenario, shipped: dict[str, Path]) -> str | None:
     ``None`` when its layout is a file that is not shipped (an upload or a missing file)."""
     if scenario.layout is None:
         return DEFAULT_LAYOUT if DEFAULT_LAYOUT in shipped else next(iter(shipped), None)
+    if not isinstance(scenario.layout, str):  # a building is not one shipped layout
+        return None
     path = Path(scenario.layout)
     for name, shipped_path in shipped.items():
         if path.resolve() == shipped_path or (

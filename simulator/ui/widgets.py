@@ -27,5 +27,7 @@ def layout_label(tr: Translator, scenario: Scenario, shipped: dict[str, Path]) -
     name = layouts.layout_choice(scenario, shipped)
     if name is not None:
         return name
+    if not isinstance(scenario.layout, str):  # a building: its floors' names
+        return " + ".join(Path(f).stem for f in scenario.layout_files())
     names: dict[str, str] = st.session_state.get("layout_names", {})
     return names.get(scenario.layout, Path(scenario.layout).stem)

@@ -10,7 +10,13 @@ import pytest
 from ezdxf.layouts import Modelspace
 
 REPO = Path(__file__).resolve().parents[2]
-LAYOUT_NAMES = ("korpri-central", "korpri-clusters", "korpri-compact")
+LAYOUT_NAMES = (
+    "korpri-central",
+    "korpri-clusters",
+    "korpri-compact",
+    "korpri-2f-ground",
+    "korpri-2f-upper",
+)
 
 DxfMaker = Callable[..., Path]
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import DxfMaker, room
 
 from simulator.errors import FloorPlanError
-from simulator.floorplan import check_command, check_plan, load_floorplan
+from simulator.floorplan import check_plan, load_floorplan
+from simulator.floorplan.commands import check_command
 
 
 def errors_of(path: Path) -> list[str]:
@@ -264,6 +265,7 @@ def test_check_command_exit_status_and_json(
         "info_desks",
         "entrances",
         "exits",
+        "stairs_lifts",
         "errors",
         "warnings",
     ]

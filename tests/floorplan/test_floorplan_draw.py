@@ -7,14 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from simulator.floorplan import (
-    compile_site,
-    draw_plan,
-    draw_zone_values,
-    find_route,
-    load_floorplan,
-    show_command,
-)
+from simulator.floorplan import compile_site, load_floorplan
+from simulator.floorplan.commands import find_route, show_command
+from simulator.floorplan.draw import draw_plan, draw_zone_values
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

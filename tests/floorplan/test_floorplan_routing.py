@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from simulator.floorplan import CLEARANCE_M, poi_matrix, route_command, router_for
+from simulator.floorplan import CLEARANCE_M, poi_matrix, router_for
 from simulator.floorplan.assemble import RawElement, assemble
+from simulator.floorplan.commands import route_command
 from simulator.floorplan.model import Source
 from simulator.floorplan.routing import build_router
 
@@ -76,10 +77,10 @@ def test_counter_at_its_desk_is_snapped_to_the_clearance_area() -> None:
     door = RawElement(kind="entrance", shape="line", coords=((0.0, 4.0), (0.0, 6.0)), source=SRC)
     plan = plan_with(desk, counter, door)
     m = poi_matrix(plan)
-    snapped = m.points[m.index("counter:C01")]
+    snapped = m.points[m.index("slot:C01")]
     assert snapped == pytest.approx((7.0 - CLEARANCE_M, 5.0))
     # the entrance at x = 0 is snapped 0.3 m inwards too
-    assert m.distance("entrance:0", "counter:C01") == pytest.approx(7.0 - 2 * CLEARANCE_M)
+    assert m.distance("entrance:0", "slot:C01") == pytest.approx(7.0 - 2 * CLEARANCE_M)
 
 
 def test_route_command_json_shape(capsys: pytest.CaptureFixture[str]) -> None:

@@ -212,6 +212,38 @@ def _plans(folder: Path) -> dict[str, bytes | str]:
     def counter_in_column(msp: Any) -> None:
         msp.add_point((7.5, 5), dxfattribs={"layer": "MPP_COUNTER"})
 
+    def block_bomb(msp: Any) -> None:
+        doc = msp.doc
+        doc.blocks.new("L0").add_point((0, 0))
+        for level in range(1, 8):  # ten references a level: 10 ** 7 points
+            block = doc.blocks.new(f"L{level}")
+            for k in range(10):
+                block.add_blockref(f"L{level - 1}", (0.01 * k, 0))
+        msp.add_blockref("L7", (3, 6), dxfattribs={"layer": "MPP_SEAT"})
+
+    def seat_flood(msp: Any) -> None:
+        msp.doc.blocks.new("DOT").add_point((0, 0))
+        ref = msp.add_blockref("DOT", (1.05, 4.05), dxfattribs={"layer": "MPP_SEAT"})
+        ref.grid(size=(78, 98), spacing=(0.05, 0.05))
+
+    def huge_minsert(msp: Any) -> None:
+        msp.doc.blocks.new("DOT").add_point((0, 0))
+        ref = msp.add_blockref("DOT", (1, 4), dxfattribs={"layer": "MPP_SEAT"})
+        ref.grid(size=(100_000, 100_000), spacing=(0.01, 0.01))
+
+    def counter_row(msp: Any) -> None:
+        doc = msp.doc
+        loket = doc.blocks.new("LOKET")
+        loket.add_lwpolyline([(-0.4, 0), (0.4, 0), (0.4, 0.3), (-0.4, 0.3)], close=True)
+        loket.add_attdef("SLOT", (0, 0))
+        row = doc.blocks.new("ROW")
+        for k in range(4):
+            row.add_blockref("LOKET", (0, 1.5 * k)).add_auto_attribs({"SLOT": f"R{k + 1}"})
+        ref = msp.add_blockref(
+            "ROW", (1.0, 9.5), dxfattribs={"layer": "MPP_COUNTER", "rotation": 270}
+        )
+        ref.add_attrib("SLOT", "ROW1")
+
     damaged = dxf.decode("ascii").split("\n")
     first_x = next(
         i for i in range(dxf.count(b"\n", 0, entities), len(damaged)) if damaged[i].strip() == "10"
@@ -234,6 +266,10 @@ def _plans(folder: Path) -> dict[str, bytes | str]:
         "absurd-coordinates.dxf": _dxf_bytes(folder, far_away),
         "arc-radius-1e12.dxf": _dxf_bytes(folder, huge_arc),
         "counter-inside-column.dxf": _dxf_bytes(folder, counter_in_column),
+        "block-bomb.dxf": _dxf_bytes(folder, block_bomb),
+        "seat-flood.dxf": _dxf_bytes(folder, seat_flood),
+        "minsert-10-billion.dxf": _dxf_bytes(folder, huge_minsert),
+        "counter-row-block.dxf": _dxf_bytes(folder, counter_row),
         "empty-collection.geojson": gj({"type": "FeatureCollection", "features": []}),
         "lon-lat-degrees.geojson": gj(lonlat),
         "nan-coordinates.geojson": first_floor(

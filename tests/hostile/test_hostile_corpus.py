@@ -151,7 +151,7 @@ def test_dxf_with_210_000_entities_is_refused_before_parsing(
     path.write_bytes(raw[:end] + point * 210_000 + raw[end:])
     status, _, err = run_cli(capsys, "floorplan", "check", str(path))
     assert status == 2
-    assert_words(assert_one_error_line(err), ["210010 entities", "at most 200000"])
+    assert_words(assert_one_error_line(err), ["210,010 entities", "at most 200,000"])
 
 
 def test_geojson_with_a_million_features(
@@ -161,7 +161,7 @@ def test_geojson_with_a_million_features(
     path.write_text('{"type": "FeatureCollection", "features": [' + ",".join(["{}"] * 10**6) + "]}")
     status, _, err = run_cli(capsys, "floorplan", "check", str(path))
     assert status == 2
-    assert_words(assert_one_error_line(err), ["1000000 entities", "at most 200000"])
+    assert_words(assert_one_error_line(err), ["1,000,000 features", "at most 200,000"])
 
 
 @pytest.mark.slow
