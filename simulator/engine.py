@@ -173,12 +173,16 @@ def _bookings_table(
 ) -> dict[str, np.ndarray]:
     """The day's bookings of every agency: ``agency``, ``slot``, ``came``."""
     parts = [(i, b) for i, (_, b) in enumerate(drawn) if b is not None]
+    if not parts:
+        return {
+            "agency": np.empty(0, np.int64),
+            "slot": np.empty(0),
+            "came": np.empty(0, bool),
+        }
     return {
-        "agency": np.concatenate([np.full(len(b.slot), i) for i, b in parts] or [[]]).astype(
-            np.int64
-        ),
-        "slot": np.concatenate([b.slot for _, b in parts] or [[]]).astype(float),
-        "came": np.concatenate([b.came for _, b in parts] or [[]]).astype(bool),
+        "agency": np.concatenate([np.full(len(b.slot), i, np.int64) for i, b in parts]),
+        "slot": np.concatenate([b.slot for _, b in parts]).astype(float),
+        "came": np.concatenate([b.came for _, b in parts]).astype(bool),
     }
 
 
