@@ -88,8 +88,15 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
         if not path.is_file():
             raise ScenarioError(f"layout file not found: {path}", field="layout")
         floors[level] = read_floorplan(path)
-    counters = tuple((a.id, a.counters) for a in scenario.agencies)
-    slots = tuple((a.id, tuple(a.slots)) for a in scenario.agencies if a.slots)
+    counters = tuple(scenario.queue_counters().items())
+    slots = tuple(scenario.queue_slots().items())
+    agency_queue = tuple((a.id, scenario.queue_of(a.id)) for a in scenario.agencies)
+    volumes: dict[str, float] = {}
+    for agency in scenario.agencies:
+        queue = scenario.queue_of(agency.id)
+        volumes[queue] = volumes.get(queue, 0.0) + scenario.agency_volume(agency)
+    volume_key = tuple(sorted((q, round(v, 6)) for q, v in volumes.items()))
+    zones = tuple(sorted(scenario.zones.items()))
     single = isinstance(scenario.layout, str)
     stem = Path(levels[0] if single else next(iter(levels.values()))).stem
     walking = scenario.walking
@@ -99,6 +106,9 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
         stem,
         counters,
         slots,
+        agency_queue,
+        volume_key,
+        zones,
         walking.floors if not single else None,
         (walking.normal.mean_mps, walking.priority.mean_mps) if not single else None,
     )
@@ -132,6 +142,9 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
         floor_times=times,
         speed_mps=walking.normal.mean_mps,
         priority_speed_mps=walking.priority.mean_mps,
+        agency_queue=dict(agency_queue),
+        volumes=volumes,
+        zones=dict(zones),
     )
     return _sites.put(key, site)
 

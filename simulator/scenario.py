@@ -30,6 +30,7 @@ from pydantic import (
 
 from simulator.distributions import DistributionSpec, Exponential, Mixture, MixtureComponent
 from simulator.errors import ScenarioError
+from simulator.naming import natural_key
 from simulator.yaml_input import (
     MAX_SCENARIO_BYTES,
     explain_validation_error,
@@ -571,6 +572,8 @@ class Scenario(_Strict):
     front_office: FrontOffice | None = None
     agencies: Annotated[list[Agency], Field(min_length=1, max_length=MAX_AGENCIES)]
     counter_groups: Annotated[list[CounterGroup], Field(max_length=MAX_AGENCIES)] = []
+    placement: Annotated[dict[str, str], Field(max_length=2_000)] = {}
+    zones: Annotated[dict[str, str], Field(max_length=MAX_AGENCIES)] = {}
     transfers: Annotated[list[Transfer], Field(max_length=500)] = []
     walking: Walking = Walking()
     target: Target = Target()
@@ -699,7 +702,8 @@ class Scenario(_Strict):
                 )
 
     def _check_slots(self) -> None:
-        """No slot is given to two agencies."""
+        """No slot is given to two agencies; the placement and the zones name agencies or
+        counter groups with counters, and an agency is placed one way only."""
         slots: dict[str, str] = {}
         for i, agency in enumerate(self.agencies):
             for slot in agency.slots or []:
@@ -709,6 +713,48 @@ class Scenario(_Strict):
                         f"slot {slot!r} given to both {slots[slot]!r} and {agency.id!r}",
                     )
                 slots[slot] = agency.id
+        queues = self.queue_counters()
+        for slot, owner in self.placement.items():
+            if owner not in queues:
+                raise _FieldProblem(
+                    ("placement", slot),
+                    f"{owner!r} is not an agency with counters or a counter group; "
+                    f"expected one of {', '.join(list(queues)[:30])}",
+                )
+        for slot, owner in self.placement.items():
+            if slot in slots:
+                raise _FieldProblem(
+                    ("placement", slot),
+                    f"slot {slot!r} is also in agency {slots[slot]!r}'s slots; place it one way",
+                )
+            if any(a.id == owner and a.slots for a in self.agencies):
+                raise _FieldProblem(
+                    ("placement", slot),
+                    f"agency {owner!r} has its own slots; give its slots either there or in "
+                    "placement",
+                )
+        for owner in self.zones:
+            if owner not in queues and owner not in {a.id for a in self.agencies}:
+                raise _FieldProblem(
+                    ("zones", owner),
+                    f"unknown agency or counter group {owner!r}; expected one of "
+                    f"{', '.join(list(queues)[:30])}",
+                )
+
+    def queue_slots(self) -> dict[str, tuple[str, ...]]:
+        """Slots placed per agency or counter group (``agencies[].slots`` and ``placement``),
+        in counter order."""
+        out = {a.id: tuple(a.slots) for a in self.agencies if a.slots}
+        placed: dict[str, list[str]] = {}
+        for slot, owner in self.placement.items():
+            placed.setdefault(owner, []).append(slot)
+        out |= {owner: tuple(sorted(s, key=natural_key)) for owner, s in placed.items()}
+        return out
+
+    def queue_of(self, agency_id: str) -> str:
+        """The queue an agency's visitors join: its counter group's id, or its own."""
+        group = self.group_of(agency_id)
+        return group.id if group is not None else agency_id
 
     def _check_counter_groups(self, agency_index: dict[str, int]) -> None:
         grouped: dict[str, str] = {}

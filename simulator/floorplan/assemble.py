@@ -30,6 +30,7 @@ from simulator.floorplan.model import (
     circle_ring,
     round_m,
 )
+from simulator.naming import natural_key
 
 __all__ = [
     "AREA_KINDS",
@@ -43,7 +44,6 @@ __all__ = [
     "RawElement",
     "assemble",
     "is_priority",
-    "natural_key",
 ]
 
 KINDS = (
@@ -104,11 +104,6 @@ def is_priority(name: str, flag: str) -> bool:
     """A zone is a priority zone when its flag says yes/true/1 or its name says priority."""
     lowered = name.lower()
     return flag.strip().lower() in TRUE_WORDS or any(w in lowered for w in PRIORITY_WORDS)
-
-
-def natural_key(label: str) -> tuple[object, ...]:
-    """Sort key that puts A2 before A10."""
-    return tuple(int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", label))
 
 
 def _dedupe(coords: Iterable[Sequence[float]]) -> tuple[XY, ...]:

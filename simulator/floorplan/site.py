@@ -21,7 +21,6 @@ import numpy as np
 from shapely.geometry import Point
 
 from simulator.errors import FloorPlanError, ScenarioError
-from simulator.floorplan.assemble import natural_key
 from simulator.floorplan.building import (
     BuildingMatrix,
     FloorTimes,
@@ -31,6 +30,7 @@ from simulator.floorplan.building import (
 )
 from simulator.floorplan.check import check_plan
 from simulator.floorplan.model import Building, FloorPlan
+from simulator.naming import natural_key
 from simulator.walking import (
     ENTRANCE,
     EXIT,
@@ -39,6 +39,7 @@ from simulator.walking import (
     SiteLayout,
     WaitingZone,
     counter_node,
+    waiting_node,
     zone_node,
 )
 
@@ -244,9 +245,17 @@ def compile_site(
     floor_times: FloorTimes | None = None,
     speed_mps: float = 1.2,
     priority_speed_mps: float = 0.9,
+    agency_queue: Mapping[str, str] | None = None,
+    volumes: Mapping[str, float] | None = None,
+    zones: Mapping[str, str] | None = None,
 ) -> SiteLayout:
-    """Assign agencies to slots and zones and compute the walks between the nodes.
+    """Place the queues' counters on slots, give every agency its waiting zones, and compute
+    the walks between the nodes.
 
+    ``counters`` and ``slots`` are per queue: an agency with its own counters, or a counter
+    group (``agency_queue`` says which queue each agency's visitors join; by default each
+    agency is its own). ``volumes`` (expected visitors per queue) and ``zones`` (a zone the
+    scenario names for a queue or agency) feed the zone rule of :func:`_zone_choice`.
     ``layout`` is one floor plan or a building; for a building the walks cross floors by stair
     and lift (``floor_times``), chosen as the quickest at the group's mean walking speed, and
     priority visitors take the lift where there is one. Raises :class:`FloorPlanError` if the
@@ -266,12 +275,28 @@ def compile_site(
             slot_row.setdefault(c.slot, m.index(f"L{level}/slot:{c.slot}"))
     counter_rows = {a: [slot_row[s] for s in ss] for a, ss in assignment.items()}
     chosen = _front_nodes(m, cost, [r for rows in counter_rows.values() for r in rows])
-    zones = _zone_choice(building, m, cost, counter_rows)
-    for agency, (_, row, _) in zones.items():
-        chosen[zone_node(agency)] = row
-    for agency, rows in counter_rows.items():
+    queue_of = dict(agency_queue) if agency_queue is not None else {q: q for q in counters}
+    named = {queue_of.get(k, k): v for k, v in (zones or {}).items()}
+    choice = _zone_choice(
+        building,
+        m,
+        cost,
+        counter_rows,
+        volumes=volumes or dict.fromkeys(counter_rows, 1.0),
+        named=named,
+    )
+    zone_row = _zone_rows(building, m)
+    for zone, row in zone_row.items():
+        chosen[waiting_node(zone)] = row
+    regular = {a: choice[q][0] for a, q in queue_of.items() if q in choice}
+    lifted = {a: choice[q][1] for a, q in queue_of.items() if q in choice}
+    for agency, tries in regular.items():
+        chosen[zone_node(agency)] = zone_row[tries[0]]
+    for queue, rows in counter_rows.items():
         for k, r in enumerate(rows):
-            chosen[counter_node(agency, k)] = r
+            chosen[counter_node(queue, k)] = r
+    front_row = chosen.get(KIOSK, chosen[ENTRANCE])
+    front_zone = min(zone_row, key=lambda z: (cost[front_row, zone_row[z]], z), default=None)
     nodes = tuple(chosen)
     node_rows = np.array([chosen[n] for n in nodes], dtype=int)
     grid = np.ix_(node_rows, node_rows)
@@ -284,8 +309,10 @@ def compile_site(
         nodes=nodes,
         distances_m=m.metres[grid].copy(),
         zones=waiting_zones(building),
-        agency_zone={a: zone for a, (zone, _, _) in zones.items()},
-        priority_zones={a: pz for a, (_, _, pz) in zones.items() if pz},
+        agency_zone={a: tries[0] for a, tries in regular.items()},
+        agency_zones=regular,
+        priority_zones=lifted,
+        front_zone=front_zone,
         floorplan_hash=(building.floors[0].content_hash if single else building.content_hash),
         extra_min=None if single else m.extra_min[grid].copy(),
         priority_distances_m=None if single else m.priority_metres[grid].copy(),
@@ -336,41 +363,83 @@ def _front_nodes(m: BuildingMatrix, cost: np.ndarray, used: list[int]) -> dict[s
     return chosen
 
 
+ZONE_SLACK = 1.25
+"""How far a zone may be loaded beyond its share of the hall's waiting capacity before the next
+queue (by expected visitors) goes to its next-nearest zone instead."""
+
+
 def _zone_choice(
     building: Building,
     m: BuildingMatrix,
     cost: np.ndarray,
     counter_rows: Mapping[str, list[int]],
-) -> dict[str, tuple[str, int, tuple[str, ...]]]:
-    """Agency -> (its waiting zone, that zone's row, the zones its priority visitors try).
+    *,
+    volumes: Mapping[str, float],
+    named: Mapping[str, str],
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Queue -> (the zones its regular visitors try, the zones its priority visitors try).
 
-    The zone is the regular (not priority) zone with the least mean time to the agency's
-    counters (a priority zone only where the plan has no other). Priority visitors try the
-    nearest priority zone first, then the agency's zone.
+    The rule weighs capacity against walking. Queues take their first zone in order of
+    expected visitors, busiest first: the zone with the least mean time to the queue's
+    counters among those whose load (expected visitors of the queues already there, this one
+    included) stays within :data:`ZONE_SLACK` times their share of the hall's waiting capacity
+    (seats plus standing room); when none has room, the zone with the most room left. A zone
+    the scenario names for the queue (``named``) comes first instead. The other regular zones
+    follow, nearest first: where visitors go when the zones before are full. Priority zones
+    hold priority visitors only: theirs try them first (nearest first), then the regular list.
     """
     names = zone_names(building)
     regular: dict[str, int] = {}
     priority: dict[str, int] = {}
+    capacity: dict[str, int] = {}
+    for zone in waiting_zones(building):
+        capacity[zone.name] = zone.seats + zone.standing_capacity
     for level, plan in zip(building.levels, building.floors, strict=True):
         for z in plan.zones:
             row = m.index(f"L{level}/zone:{z.name}")
             (priority if z.priority else regular)[names[(level, z.name)]] = row
     candidates = regular or priority
-    out: dict[str, tuple[str, int, tuple[str, ...]]] = {}
-    for agency, rows in counter_rows.items():
+    total_volume = sum(volumes.get(q, 0.0) for q in counter_rows) or 1.0
+    total_capacity = sum(capacity[z] for z in candidates) or 1
+    load = dict.fromkeys(candidates, 0.0)
+    out: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    busiest_first = sorted(counter_rows, key=lambda q: (-volumes.get(q, 0.0), q))
+    for queue in busiest_first:
+        rows = counter_rows[queue]
         if not rows or not candidates:
             continue
 
-        def mean_time(zones: Mapping[str, int], zone: str, rows: list[int] = rows) -> float:
+        def time_to(zones: Mapping[str, int], zone: str, rows: list[int] = rows) -> float:
             return float(cost[zones[zone], rows].mean())
 
-        best = min(candidates, key=lambda z: (mean_time(candidates, z), z))
-        tries: tuple[str, ...] = ()
-        if priority and regular:
-            nearest = min(priority, key=lambda z: (mean_time(priority, z), z))
-            tries = (nearest, best)
-        out[agency] = (best, candidates[best], tries)
+        nearest = sorted(candidates, key=lambda z: (time_to(candidates, z), z))
+        share = volumes.get(queue, 0.0) / total_volume
+
+        def fits(zone: str, share: float = share) -> bool:
+            room = ZONE_SLACK * capacity[zone] / total_capacity
+            return load[zone] + share <= room + 1e-12
+
+        first = named.get(queue)
+        if first not in candidates:
+            first = next(
+                (z for z in nearest if fits(z)),
+                max(nearest, key=lambda z: capacity[z] / total_capacity - load[z]),
+            )
+        load[first] += share
+        tries = (first, *(z for z in nearest if z != first))
+        lift = tuple(sorted(priority, key=lambda z: (time_to(priority, z), z))) if regular else ()
+        out[queue] = (tries, (*lift, *tries))
     return out
+
+
+def _zone_rows(building: Building, m: BuildingMatrix) -> dict[str, int]:
+    """Every zone's name (floor-qualified in a building) and its row in the matrix."""
+    names = zone_names(building)
+    return {
+        names[(level, z.name)]: m.index(f"L{level}/zone:{z.name}")
+        for level, plan in zip(building.levels, building.floors, strict=True)
+        for z in plan.zones
+    }
 
 
 def layout_name(building: Building) -> str:

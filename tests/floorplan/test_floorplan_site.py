@@ -22,6 +22,7 @@ def test_small_room_site_nodes_and_zone(make_dxf: DxfMaker) -> None:
         "entrance",
         "kiosk",
         "exit",
+        "waiting:tunggu",
         "zone:a",
         "zone:b",
         "counter:a:0",
@@ -30,6 +31,8 @@ def test_small_room_site_nodes_and_zone(make_dxf: DxfMaker) -> None:
     )
     assert site.agency_slots == {"a": ("C01", "C02"), "b": ("C03",)}
     assert site.zone_of("a") == "tunggu"
+    assert site.zones_for("a", priority=True) == ("tunggu",)
+    assert site.front_zone == "tunggu"
     [zone] = site.zones
     assert zone.seats == 1
     assert zone.standing_capacity == math.floor((20.0 - 0.5) / 0.7)
