@@ -41,7 +41,6 @@ from simulator.records import (
     REFUSED_QUOTA,
     REFUSED_WALK_IN_QUOTA,
     STEP_COLUMNS,
-    VISITOR_COLUMNS,
     DayRecords,
 )
 from simulator.streams import stream
@@ -185,6 +184,21 @@ def _bookings_table(
         "came": np.concatenate([b.came for _, b in parts]).astype(bool),
     }
 
+
+_STEP_DTYPES: dict[str, type] = {
+    "visitor": np.int64,
+    "station": np.int64,
+    "leg": np.int64,
+    "outcome": np.int64,
+    "refused": np.int64,
+    "channel": np.int64,
+    "counter": np.int64,
+    "zone": np.int64,
+    "zone_first": np.int64,
+    "zones_full": np.int64,
+    "priority": bool,
+}
+"""Type of each step column (the others are times in minutes)."""
 
 REGULAR = 0
 PRIORITY = 1
@@ -465,7 +479,6 @@ class _Day:
         self.plan = plan
         self.env = simpy.Environment(initial_time=0.0)
         self.site: SiteLayout | None = plan.site
-        self.visitors: dict[str, list[Any]] = {name: [] for name in VISITOR_COLUMNS}
         self.issued = [0] * len(plan.agencies)
         self.walk_ins = [0] * len(plan.agencies)
         self.last_ticket = plan.last_ticket
@@ -507,15 +520,9 @@ class _Day:
         self.kiosk2_t = columns["kiosk2"].tolist()
         self.patience2_t = columns["patience2"].tolist()
         n = len(self.arrival)
-        v = self.visitors
-        v["agency"] = list(self.agency_of)
-        v["arrival"] = list(self.arrival)
-        v["priority"] = list(self.priority)
-        v["speed_mps"] = list(self.speed)
-        v["channel"] = list(self.channel)
-        v["slot"] = list(self.slot)
-        v["walk_m"] = [0.0] * n
-        v["exit"] = self.exit_time = [NAN] * n
+        self.agency_array = agency_of[order]
+        self.walk_m = [0.0] * n
+        self.exit_time = [NAN] * n
 
     def _allocate_steps(self) -> None:
         """Pre-size the step columns: at most one step per station a visitor can pass."""
@@ -686,7 +693,7 @@ class _Day:
             speed_m_per_min = a["speed"][who] * 60.0
             to_exit, to_exit_extra = self._legs(ENTRANCE, EXIT, priority)
             exit_time[refused] += (to_exit / speed_m_per_min + to_exit_extra)[refused]
-            walk = self.visitors["walk_m"]
+            walk = self.walk_m
             for visitor, metres in zip(
                 who[refused].tolist(), to_exit[refused].tolist(), strict=True
             ):
@@ -709,7 +716,7 @@ class _Day:
         if self.site is None:
             return 0.0
         metres, extra = self.site.leg(origin, destination, priority=self.priority[visitor])
-        self.visitors["walk_m"][visitor] += metres
+        self.walk_m[visitor] += metres
         return float(metres / self.speed[visitor] / 60.0 + extra)
 
     def _legs(
@@ -955,32 +962,20 @@ class _Day:
         if self.room is not None:
             self.room.settle(INF)
         used = self.n_steps
-        steps = {name: np.asarray(values[:used]) for name, values in self.steps.items()}
-        for name in (
-            "visitor",
-            "station",
-            "leg",
-            "outcome",
-            "refused",
-            "channel",
-            "counter",
-            "zone",
-            "zone_first",
-            "zones_full",
-        ):
-            steps[name] = steps[name].astype(np.int64).reshape(-1)
-        steps["priority"] = steps["priority"].astype(bool).reshape(-1)
-        for name in ("queued", "called", "start", "end", "zone_enter", "zone_leave"):
-            steps[name] = steps[name].astype(float).reshape(-1)
+        steps: dict[str, np.ndarray] = {
+            name: np.array(values[:used], dtype=_STEP_DTYPES.get(name, float))
+            for name, values in self.steps.items()
+        }
+        a = self.arrays
         visitors = {
-            "agency": np.asarray(self.visitors["agency"], dtype=np.int64),
-            "arrival": np.asarray(self.visitors["arrival"], dtype=float),
-            "priority": np.asarray(self.visitors["priority"], dtype=bool),
-            "channel": np.asarray(self.visitors["channel"], dtype=np.int64),
-            "slot": np.asarray(self.visitors["slot"], dtype=float),
-            "speed_mps": np.asarray(self.visitors["speed_mps"], dtype=float),
-            "walk_m": np.asarray(self.visitors["walk_m"], dtype=float),
-            "exit": np.asarray(self.visitors["exit"], dtype=float),
+            "agency": self.agency_array.astype(np.int64),
+            "arrival": a["arrival"].astype(float),
+            "priority": a["priority"].astype(bool),
+            "channel": a["channel"].astype(np.int64),
+            "slot": a["slot"].astype(float),
+            "speed_mps": a["speed"].astype(float),
+            "walk_m": np.array(self.walk_m, dtype=float),
+            "exit": np.array(self.exit_time, dtype=float),
         }
         return DayRecords(
             agency_ids=self.plan.agency_ids,
