@@ -61,8 +61,39 @@ TRANSFERS = [
 ]
 
 
-def agencies() -> list[dict[str, Any]]:
-    """The 23 candidate agencies with their planning defaults."""
+def bookings() -> dict[str, dict[str, Any]]:
+    """Online booking of the agencies that book (``reference/bookings.csv``): per agency id, its
+    ``booking`` mapping and, when it has one, its ``walk_in_quota``."""
+    out = {}
+    with (HERE / "reference" / "bookings.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            entry: dict[str, Any] = {}
+            if row["walk_in_quota"]:
+                entry["walk_in_quota"] = int(row["walk_in_quota"])
+            entry["booking"] = {
+                "share": float(row["share"]),
+                "slot_min": float(row["slot_min"]),
+                "per_slot": int(row["per_slot"]),
+                "from": row["from"],
+                "to": row["to"],
+                "no_show": float(row["no_show"]),
+                "punctuality": {
+                    "mean_min": float(row["punctuality_mean_min"]),
+                    "sd_min": float(row["punctuality_sd_min"]),
+                },
+                "grace_min": float(row["grace_min"]),
+                "late_policy": row["late_policy"],
+                "priority_over_walk_in": row["priority_over_walk_in"] == "true",
+                "reserved_counters": int(row["reserved_counters"]),
+            }
+            out[row["id"]] = entry
+    return out
+
+
+def agencies(*, booking: bool = False) -> list[dict[str, Any]]:
+    """The 23 candidate agencies with their planning defaults; with ``booking``, those listed in
+    ``reference/bookings.csv`` book part of their visitors online."""
+    booked = bookings() if booking else {}
     out = []
     with (HERE / "reference" / "agencies.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -76,6 +107,8 @@ def agencies() -> list[dict[str, Any]]:
             }
             if row["daily_quota"]:
                 agency["daily_quota"] = int(row["daily_quota"])
+            if row["id"] in booked:
+                agency |= booked[row["id"]]
             agency["days_open"] = DAYS[row["days_open"]]
             agency["service"] = {
                 "kind": "lognormal",
@@ -95,10 +128,12 @@ def scenario(
     friday: bool = False,
     layout: str = "korpri-central",
     floors: tuple[str, ...] = (),
+    booking: bool = False,
 ) -> dict[str, Any]:
     """One default scenario as a plain mapping ready for YAML.
 
     ``floors``: a building instead of one floor plan, one DXF per floor from the ground up.
+    ``booking``: the agencies of ``reference/bookings.csv`` take online bookings.
     """
     profile = FRIDAY_PROFILE if friday else MON_THU_PROFILE
     walking: dict[str, Any] = {
@@ -140,7 +175,7 @@ def scenario(
                 "service": {"kind": "lognormal", "median_min": 0.5, "cv": 0.3},
             },
         },
-        "agencies": agencies(),
+        "agencies": agencies(booking=booking),
         "transfers": [{"from": f, "to": t, "share": s} for f, t, s in TRANSFERS],
         "walking": walking,
         "target": {"wait_min": 15, "share": 0.9},
@@ -166,6 +201,18 @@ DEFAULTS = {
         description="23 candidate agencies on the first Tuesday after Lebaran (x2.5 visitors).",
         weekday="tue",
         day_type="post-holiday-surge",
+    ),
+    "monday-booking.yaml": scenario(
+        name="MPP Purbalingga - Monday with online booking",
+        description=(
+            "monday.yaml with online booking: Imigrasi gives 80% of its passport quota to "
+            "M-Paspor slots and keeps 8 walk-in places for priority visitors; Disdukcapil books "
+            "30% of its visitors in quarter-hour slots of 2 (assumptions: "
+            "scenarios/reference/bookings.csv)."
+        ),
+        weekday="mon",
+        day_type="monday",
+        booking=True,
     ),
     "monday-clusters.yaml": scenario(
         name="MPP Purbalingga - Monday, clustered layout",

@@ -120,7 +120,7 @@ def run(
     from simulator.inputs import plan_for
     from simulator.output import file_sha256, write_json, write_table
     from simulator.scenario import check_run_size, load_scenario
-    from simulator.summary import result_table, result_to_json
+    from simulator.summary import channel_table, result_table, result_to_json
 
     if records and out is None:
         raise SimulatorError("--records writes tables, so it needs --out DIR")
@@ -157,6 +157,12 @@ def run(
     else:
         typer.echo(f"{scenario.name} - {reps} replications, seed {chosen_seed}")
         typer.echo(result_table(result))
+        booking = [
+            a.id for a in scenario.agencies if a.booking is not None or a.walk_in_quota is not None
+        ]
+        if booking:
+            typer.echo("")
+            typer.echo(channel_table(result, booking))
         if out is not None:
             typer.echo(f"results written to {out}")
 
