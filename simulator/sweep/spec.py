@@ -2,7 +2,8 @@
 
 :func:`load_sweep` reads the file through :func:`~simulator.yaml_input.read_yaml_file`,
 validates it, loads the base scenario it names and checks the grid against that scenario
-(known agencies and day types, resolvable layouts, at most :data:`MAX_VARIANTS` combinations).
+(known agencies and day types, resolvable layouts, booking levers only where the base scenario
+books, at most :data:`MAX_VARIANTS` combinations).
 """
 
 from __future__ import annotations
@@ -13,14 +14,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    field_validator,
+)
 
 from simulator.errors import ScenarioError
 from simulator.inputs import content_sha256
-from simulator.scenario import MAX_COUNTERS_PER_AGENCY, MAX_REPLICATIONS, Scenario, load_scenario
+from simulator.scenario import (
+    MAX_COUNTERS_PER_AGENCY,
+    MAX_REPLICATIONS,
+    Booking,
+    Scenario,
+    load_scenario,
+    scenario_to_data,
+)
 from simulator.yaml_input import explain_validation_error, read_yaml_file
 
-__all__ = ["MAX_VARIANTS", "Sweep", "SweepGrid", "load_sweep", "parse_sweep"]
+__all__ = [
+    "BOOKING_LEVERS",
+    "MAX_VARIANTS",
+    "BookingLevers",
+    "Sweep",
+    "SweepGrid",
+    "load_sweep",
+    "parse_sweep",
+]
 
 MAX_VARIANTS = 5_000
 """Most combinations a sweep's grid may have (each one runs for every replication)."""
@@ -33,6 +56,21 @@ class _Strict(BaseModel):
 Counters = Annotated[int, Field(ge=1, le=MAX_COUNTERS_PER_AGENCY, strict=True)]
 
 
+def _number(value: Any) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"got {value!r}: expected a number")
+    return value
+
+
+Number = Annotated[int | float, PlainValidator(_number)]
+"""A lever's value as written (an int stays an int); its range is checked by the scenario's
+own ``Booking``."""
+Levels = Annotated[list[Number], Field(min_length=1, max_length=50)]
+
+BOOKING_LEVERS = ("share", "slot_min", "per_slot", "reserved_counters")
+"""The fields of an agency's ``booking`` a sweep may vary, in expansion order."""
+
+
 def _unique(values: list[Any], what: str) -> list[Any]:
     seen: list[Any] = []
     for value in values:
@@ -40,6 +78,24 @@ def _unique(values: list[Any], what: str) -> list[Any]:
             raise ValueError(f"{what} {value!r} is listed twice")
         seen.append(value)
     return values
+
+
+class BookingLevers(_Strict):
+    """Values to try for one agency's booking fields (each one a dimension of the grid)."""
+
+    share: Levels | None = None
+    slot_min: Levels | None = None
+    per_slot: Levels | None = None
+    reserved_counters: Levels | None = None
+
+    @field_validator(*BOOKING_LEVERS)
+    @classmethod
+    def _levels_unique(cls, value: list[Any] | None) -> list[Any] | None:
+        return None if value is None else _unique(value, "value")
+
+    def levels(self) -> list[tuple[str, list[int | float]]]:
+        """(field, values) of the fields given, in :data:`BOOKING_LEVERS` order."""
+        return [(f, list(v)) for f in BOOKING_LEVERS if (v := getattr(self, f)) is not None]
 
 
 class SweepGrid(_Strict):
@@ -67,6 +123,7 @@ class SweepGrid(_Strict):
         ]
         | None
     ) = None
+    booking: dict[str, BookingLevers] = {}
 
     @field_validator("counters")
     @classmethod
@@ -93,6 +150,7 @@ class SweepGrid(_Strict):
     def combinations(self) -> int:
         """How many variants the grid makes (the product of its dimensions' sizes)."""
         sizes = [len(v) for v in self.counters.values()]
+        sizes += [len(v) for levers in self.booking.values() for _, v in levers.levels()]
         for values in (self.volume, self.layouts, self.day_types, self.agencies_out):
             sizes.append(len(values) if values else 1)
         return math.prod(sizes)
@@ -126,9 +184,51 @@ class Sweep:
     layout_paths: tuple[tuple[str | None, str | None], ...] = ()
 
 
+def _check_booking_levers(grid: SweepGrid, base: Scenario, source: str, known: str) -> None:
+    """Each booking lever names an agency of the base scenario that books, and each of its
+    values would make a valid booking there (checked by the scenario's own rules)."""
+    ids = [a.id for a in base.agencies]
+    written = {a["id"]: a.get("booking") for a in scenario_to_data(base)["agencies"]}
+    for agency_id, levers in grid.booking.items():
+        where = f"grid.booking.{agency_id}"
+        if agency_id not in ids:
+            raise ScenarioError(
+                f"unknown agency {agency_id!r}; the base scenario has {known}",
+                file=source,
+                field=where,
+            )
+        data = written[agency_id]
+        if data is None:
+            raise ScenarioError(
+                f"agency {agency_id!r} has no booking in the base scenario; the levers change "
+                "an existing booking, so give it a booking: block (as scenarios/"
+                "monday-booking.yaml does)",
+                file=source,
+                field=where,
+            )
+        if not levers.levels():
+            raise ScenarioError(
+                f"no lever given; expected one or more of {', '.join(BOOKING_LEVERS)}",
+                file=source,
+                field=where,
+            )
+        for lever, values in levers.levels():
+            for i, value in enumerate(values):
+                try:
+                    Booking.model_validate(data | {lever: value})
+                except ValidationError as exc:
+                    detail = exc.errors(include_url=False)[0]["msg"]
+                    raise ScenarioError(
+                        f"got {value!r}: {detail.removeprefix('Value error, ')}",
+                        file=source,
+                        field=f"{where}.{lever}[{i}]",
+                    ) from None
+
+
 def _check_against_base(grid: SweepGrid, base: Scenario, source: str) -> None:
     ids = [a.id for a in base.agencies]
     known = ", ".join(ids[:30])
+    _check_booking_levers(grid, base, source, known)
     for agency in grid.counters:
         if agency not in ids:
             raise ScenarioError(
@@ -190,15 +290,14 @@ def _validate(data: Any, source: str) -> _SweepFile:
     try:
         return _SweepFile.model_validate(data)
     except ValidationError as exc:
-        raise explain_validation_error(
-            exc,
-            data,
-            source,
-            unknown_key_hint=(
-                "a sweep file has base, name, seed, replications and grid "
-                "(counters, volume, layouts, day_types, agencies_out); see docs/batch.md"
-            ),
-        ) from None
+        loc = exc.errors(include_url=False)[0]["loc"]
+        hint = (
+            f"an agency's booking levers are {', '.join(BOOKING_LEVERS)}; see docs/batch.md"
+            if tuple(loc[:2]) == ("grid", "booking") and len(loc) == 4
+            else "a sweep file has base, name, seed, replications and grid "
+            "(counters, volume, layouts, day_types, agencies_out, booking); see docs/batch.md"
+        )
+        raise explain_validation_error(exc, data, source, unknown_key_hint=hint) from None
 
 
 def parse_sweep(data: Any, *, source: str, folder: Path, sweep_sha256: str = "") -> Sweep:

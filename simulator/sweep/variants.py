@@ -20,9 +20,17 @@ from pydantic import ValidationError
 from simulator.errors import ScenarioError
 from simulator.inputs import content_sha256, scenario_fingerprint
 from simulator.scenario import BuildingLayout, Scenario, scenario_to_data
-from simulator.sweep.spec import Sweep
+from simulator.sweep.spec import BOOKING_LEVERS, Sweep
 
-__all__ = ["Variant", "describe", "expand", "numbers_fingerprint", "with_counters"]
+__all__ = [
+    "Variant",
+    "booking_param",
+    "booking_params",
+    "describe",
+    "expand",
+    "numbers_fingerprint",
+    "with_counters",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +73,22 @@ def with_counters(scenario: Scenario, counters: Mapping[str, int]) -> Scenario:
         raise ScenarioError(f"counters {dict(counters)} are not valid: {detail}") from None
 
 
+def booking_param(lever: str, agency: str) -> str:
+    """The grid column of an agency's booking lever, e.g. ``booking_share_disdukcapil``."""
+    return f"booking_{lever}_{agency}"
+
+
+def booking_params(params: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """The booking levers among ``params``: column -> (lever, agency)."""
+    out = {}
+    for key in params:
+        for lever in BOOKING_LEVERS:
+            prefix = f"booking_{lever}_"
+            if key.startswith(prefix):
+                out[key] = (lever, key.removeprefix(prefix))
+    return out
+
+
 def _apply(base: Scenario, params: dict[str, Any], layout: str | BuildingLayout | None) -> Scenario:
     scenario = base
     out = params.get("agencies_out")
@@ -76,6 +100,9 @@ def _apply(base: Scenario, params: dict[str, Any], layout: str | BuildingLayout 
     for key, value in params.items():
         if key.startswith("counters_") and key[9:] in present:
             present[key[9:]]["counters"] = value
+    for key, (lever, agency) in booking_params(params).items():
+        if agency in present:
+            present[agency]["booking"][lever] = params[key]
     if "volume" in params:
         data["demand"]["visitors_per_day"] *= params["volume"]
         for agency in data["agencies"]:
@@ -115,6 +142,8 @@ def _dimensions(sweep: Sweep) -> tuple[list[tuple[str, list[Any]]], dict[str, st
         dims.append(("volume", list(grid.volume)))
     for agency, options in grid.counters.items():
         dims.append((f"counters_{agency}", list(options)))
+    for agency, levers in grid.booking.items():
+        dims += [(booking_param(lever, agency), values) for lever, values in levers.levels()]
     return dims, layout_of
 
 
@@ -130,7 +159,8 @@ def _variant_scenario(
             else str(exc)
         )
         raise ScenarioError(
-            f"variant {describe(params)} is not a valid scenario: {detail}",
+            f"variant {describe(params)} is not a valid scenario: "
+            f"{detail.removeprefix('Value error, ')}",
             file=sweep.source,
             field="grid",
         ) from None
@@ -158,7 +188,8 @@ def _drawing_hash(scenario: Scenario) -> str:
 
 def expand(sweep: Sweep) -> list[Variant]:
     """Every combination of the grid, in a fixed order: agencies out, layouts, day types,
-    volume, then counters per agency in the order the file lists them."""
+    volume, counters per agency in the order the file lists them, then booking levers per
+    agency in the file's order (share, slot_min, per_slot, reserved_counters)."""
     dims, layout_of = _dimensions(sweep)
     drawing_hashes: dict[str, str] = {}
     variants = []
