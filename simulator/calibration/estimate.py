@@ -270,7 +270,7 @@ def estimate(
                 no_show_call_min=cost,
                 no_show_gaps=gaps,
                 priority_share=float(first["priority"].mean()) if len(first) else 0.0,
-                booking=booking_figures(first, booking_frames.get(agency_id)),
+                booking=booking_figures(first, booking_frames.get(agency_id), every),
                 staffing=tuple(
                     staffing_profile(every, start=hours.service_start, end=hours.last_ticket)
                 ),

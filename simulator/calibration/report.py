@@ -23,7 +23,7 @@ from simulator import __version__
 from simulator.calibration.estimate import AgencyEstimate, Calibration
 from simulator.calibration.fit_check import METRICS, FitCheck, check_fit
 from simulator.calibration.service_times import FamilyFit
-from simulator.calibration.writer import booking_lines
+from simulator.calibration.writer import booking_notes
 from simulator.scenario import Scenario, format_clock
 
 __all__ = ["FitReport", "fit_report", "service_figure", "waits_figure"]
@@ -297,7 +297,7 @@ def fit_report(
         _estimates_table(c),
         f"<p class='note'>{_t('quota_note')}</p>",
     ]
-    booking = [(a.id, booking_lines(a)) for a in c.agencies if booking_lines(a)]
+    booking = [(a.id, booking_notes(a)) for a in c.agencies if booking_notes(a)]
     if booking:
         parts.append(f"<h3>{_t('bookings')}</h3><ul>")
         parts += [

@@ -2,7 +2,9 @@
 
 ``online_share`` and the punctuality of bookings (check-in time minus booked slot) come from
 the log; bookings that never came have no ticket, so their share comes only from the booking
-system's export (``--bookings``).
+system's export (``--bookings``). The scenario's ``booking.share`` counts booking *requests*
+among the agency's visitors, no-shows included, so it is the online share with the no-shows
+put back (:attr:`BookingFigures.requested_share`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulator.calibration.slots import SlotLayout, slot_layout
+from simulator.scenario import format_clock
+
 __all__ = ["BookingFigures", "booking_figures"]
 
 GRACE_MIN = 15.0
 """Punctuality is also given as the share who checked in within this many minutes of the slot."""
+BOOKED_FIRST_SHARE = 0.05
+"""Booked tickets go first (``priority_over_walk_in``) when more of them than this overtook a
+regular walk-in issued earlier and still waiting; calling in order of issue never does."""
+MIN_RESERVED_CALLS = 20
+"""A counter that called at least this many tickets, every one booked, is reserved for bookings."""
+_MAX_NO_SHOW = 0.99
+_DAY_ZERO = pd.Timestamp("2000-01-01")
+_DAY_SPAN = 10_000.0
+"""Minutes between two days' keys: more than any clock time."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,9 +48,40 @@ class BookingFigures:
     came_without_ticket: int | None = None
     """Bookers who came (``came = 1``) for whom the log has no online ticket that day (refused
     by the quota, or the two systems disagree)."""
+    slots: SlotLayout | None = None
+    reserved_counters: int = 0
+    """Counters that called only booked tickets (at least :data:`MIN_RESERVED_CALLS`)."""
+    overtaking_share: float | None = None
+    """Of the regular booked tickets called, the share called before a regular walk-in issued
+    earlier (``None`` without such tickets)."""
 
-    def to_json(self) -> dict[str, float | int | None]:
+    @property
+    def booked_first(self) -> bool:
+        """Whether booked tickets were called before walk-ins (more than
+        :data:`BOOKED_FIRST_SHARE` overtook; with no evidence, the scenario's default)."""
+        return self.overtaking_share is None or self.overtaking_share > BOOKED_FIRST_SHARE
+
+    @property
+    def requests_per_visit(self) -> float:
+        """Booking requests per first visit seen: the bookers who came, plus those who never
+        did (``no_show_share`` of the bookings; none without ``--bookings``)."""
+        no_show = min(self.no_show_share or 0.0, _MAX_NO_SHOW)
+        return self.online_share / (1.0 - no_show)
+
+    @property
+    def volume_factor(self) -> float:
+        """The agency's volume in the scenario's sense (walk-ins and booking requests) over its
+        first visits in the log."""
+        return 1.0 - self.online_share + self.requests_per_visit
+
+    @property
+    def requested_share(self) -> float:
+        """The scenario's ``booking.share``: booking requests among walk-ins and requests."""
+        return self.requests_per_visit / self.volume_factor if self.online_share else 0.0
+
+    def to_json(self) -> dict[str, float | int | str | None]:
         """The figures for the JSON summary (rounded)."""
+        layout = self.slots
         return {
             "online_share": round(self.online_share, 4),
             "online_tickets": self.online_tickets,
@@ -48,6 +93,14 @@ class BookingFigures:
             "bookings": self.bookings,
             "no_show_share": _round(self.no_show_share),
             "came_without_ticket": self.came_without_ticket,
+            "share": round(self.requested_share, 4),
+            "slot_min": None if layout is None else round(layout.slot_min, 2),
+            "per_slot": None if layout is None else layout.per_slot,
+            "from": None if layout is None else format_clock(layout.start),
+            "to": None if layout is None else format_clock(layout.end),
+            "reserved_counters": self.reserved_counters,
+            "overtaking_share": _round(self.overtaking_share),
+            "priority_over_walk_in": self.booked_first,
         }
 
 
@@ -55,8 +108,42 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def booking_figures(first: pd.DataFrame, bookings: pd.DataFrame | None) -> BookingFigures:
-    """Booking figures of one agency from its first-visit tickets and its bookings (if any)."""
+def _reserved_counters(every: pd.DataFrame) -> int:
+    """Counters whose calls (at least :data:`MIN_RESERVED_CALLS`) were all of booked tickets."""
+    called = every[(every["counter"] != "") & every["called"].notna()]
+    if called.empty:
+        return 0
+    calls = called.groupby("counter")["online"].agg(["size", "all"])
+    return int(((calls["size"] >= MIN_RESERVED_CALLS) & calls["all"]).sum())
+
+
+def _overtaking_share(every: pd.DataFrame) -> float | None:
+    """Of the regular (not priority) booked tickets called, the share called while a regular
+    walk-in issued before them was still waiting (called later). Among tickets called in order
+    of issue this is zero; booked tickets called first overtake whenever walk-ins wait."""
+    regular = every[~every["priority"] & every["called"].notna()]
+    online = regular[regular["online"]]
+    if online.empty:
+        return None
+    walk_ins = regular[~regular["online"]].sort_values(["date", "issued"], kind="stable")
+    # one sorted key for (date, time of issue): whole days apart, minutes within
+    day = np.timedelta64(1, "D")
+    w_day = ((walk_ins["date"] - _DAY_ZERO) // day).to_numpy(dtype=np.int64)
+    o_day = ((online["date"] - _DAY_ZERO) // day).to_numpy(dtype=np.int64)
+    w_key = w_day * _DAY_SPAN + walk_ins["issued"].to_numpy(dtype=float)
+    o_key = o_day * _DAY_SPAN + online["issued"].to_numpy(dtype=float)
+    latest = walk_ins.groupby("date", sort=False)["called"].cummax().to_numpy(dtype=float)
+    before = np.searchsorted(w_key, o_key, "left") - 1
+    same_day = (before >= 0) & (w_day[np.maximum(before, 0)] == o_day)
+    waited = np.where(same_day, latest[np.maximum(before, 0)], -np.inf)
+    return float(np.mean(waited > online["called"].to_numpy(dtype=float)))
+
+
+def booking_figures(
+    first: pd.DataFrame, bookings: pd.DataFrame | None, every: pd.DataFrame | None = None
+) -> BookingFigures:
+    """Booking figures of one agency from its first-visit tickets, its bookings (if any) and
+    all its tickets (``every``: which counters called only booked tickets)."""
     online = first[first["online"]]
     offset = (online["issued"] - online["booked_for"]).to_numpy()
     has = len(offset) > 0
@@ -77,4 +164,7 @@ def booking_figures(first: pd.DataFrame, bookings: pd.DataFrame | None) -> Booki
         bookings=bookings_count,
         no_show_share=no_show_share,
         came_without_ticket=came_without,
+        slots=slot_layout(online[["date", "booked_for"]], bookings),
+        reserved_counters=_reserved_counters(every) if every is not None and has else 0,
+        overtaking_share=_overtaking_share(every) if every is not None and has else None,
     )

@@ -20,6 +20,7 @@ import yaml
 from simulator.calibration.daytypes import DAY_TYPE_ORDER, POST_HOLIDAY
 from simulator.calibration.estimate import AgencyEstimate, Calibration, ServiceEstimate
 from simulator.calibration.service_times import ServiceFit
+from simulator.calibration.shares import BOOKED_FIRST_SHARE, MIN_RESERVED_CALLS
 from simulator.distributions import Distribution
 from simulator.scenario import (
     MAX_VISITORS_PER_DAY,
@@ -28,7 +29,7 @@ from simulator.scenario import (
     parse_scenario,
 )
 
-__all__ = ["booking_lines", "scenario_data", "scenario_text"]
+__all__ = ["booking_lines", "booking_notes", "scenario_data", "scenario_text", "writes_booking"]
 
 _MULTIPLIER_RANGE = (0.01, 10.0)
 
@@ -121,12 +122,8 @@ def _staffing(agency: AgencyEstimate) -> list[dict[str, Any]]:
     ]
 
 
-def booking_lines(agency: AgencyEstimate) -> list[str]:
-    """What the log says about the agency's online bookings, as comment lines.
-
-    The scenario has no booking fields yet; when it gets ``agencies[].booking`` this is the one
-    function to turn into writing that mapping (share, punctuality, no-shows).
-    """
+def booking_notes(agency: AgencyEstimate) -> list[str]:
+    """What the log (and ``--bookings``) says about the agency's online bookings, in words."""
     b = agency.booking
     if b.online_tickets == 0 and b.bookings is None:
         return []
@@ -142,7 +139,72 @@ def booking_lines(agency: AgencyEstimate) -> list[str]:
             f"  booking no-shows (--bookings): {b.no_show_share:.1%} of {b.bookings} bookings; "
             f"{b.came_without_ticket} came without an online ticket"
         )
-    lines.append("  (simulated as walk-ins until the scenario has booking fields)")
+    if b.slots is not None:
+        lines.append(
+            f"  slots: {b.slots.starts_seen} slot starts booked, one every "
+            f"{b.slots.slot_min:g} min from {format_clock(b.slots.start)} to "
+            f"{format_clock(b.slots.end)}, at most {b.slots.per_slot} bookings in one"
+        )
+    return lines
+
+
+def writes_booking(agency: AgencyEstimate) -> bool:
+    """Whether the scenario gets a ``booking:`` block for ``agency`` (it had online tickets,
+    so the log shows their slots and punctuality)."""
+    return agency.booking.online_tickets > 0 and agency.booking.slots is not None
+
+
+def booking_lines(agency: AgencyEstimate) -> list[str]:
+    """The agency's ``booking:`` block as scenario lines with their sources in comments, or
+    comments alone when the log has no online tickets but the booking export has bookings."""
+    b = agency.booking
+    if not writes_booking(agency) or b.slots is None:
+        return [f"  # {line}" for line in booking_notes(agency)]
+    slots = b.slots
+    no_show = b.no_show_share
+    per_slot_from = "the booking export" if slots.from_export else "the online tickets"
+    grid_note = (
+        f"; {slots.off_grid} booked starts fall between these slots" if slots.off_grid else ""
+    )
+    mean = min(max(b.punctuality_mean_min or 0.0, -120.0), 120.0)
+    sd = min(max(b.punctuality_sd_min or 0.0, 0.0), 120.0)
+    lines = [
+        "  booking:",
+        f"    share: {round(b.requested_share, 4)}  # booking requests among its visitors: "
+        f"{b.online_share:.1%} of first visits were online tickets"
+        + (
+            f", plus the {no_show:.1%} of bookings that never came"
+            if no_show
+            else " (no-shows unknown without --bookings)"
+        ),
+        f"    slot_min: {slots.slot_min:g}  # most common step between the "
+        f"{slots.starts_seen} booked slot starts{grid_note}",
+        f"    per_slot: {slots.per_slot}  # most bookings seen in one slot on one day "
+        f"(in {per_slot_from}); a slot never full does not show its size",
+        f"    from: {_dump(format_clock(slots.start))}  # first booked slot",
+        f"    to: {_dump(format_clock(slots.end))}  # end of the last booked slot",
+    ]
+    if no_show is not None:
+        lines.append(
+            f"    no_show: {round(min(no_show, 1.0), 4)}  # of {b.bookings} bookings in "
+            "--bookings, came = 0"
+        )
+    else:
+        lines.append("    no_show: 0  # not estimated: no --bookings (a no-show leaves no ticket)")
+    lines += [
+        f"    punctuality: {_dump({'mean_min': round(mean, 2), 'sd_min': round(sd, 2)})}  "
+        f"# check-in minus booked slot of {b.online_tickets} online tickets",
+        "    # grace_min, late_policy: not in a ticket log; defaults kept",
+        f"    priority_over_walk_in: {'true' if b.booked_first else 'false'}  # "
+        + (
+            "no regular booked ticket was called, the default kept"
+            if b.overtaking_share is None
+            else f"{b.overtaking_share:.1%} of regular booked tickets were called before a "
+            f"regular walk-in issued earlier (booked first above {BOOKED_FIRST_SHARE:.0%})"
+        ),
+        f"    reserved_counters: {min(b.reserved_counters, agency.counters)}  # counters that "
+        f"called only booked tickets (at least {MIN_RESERVED_CALLS} calls)",
+    ]
     return lines
 
 
@@ -255,6 +317,23 @@ def _description(c: Calibration) -> str:
     return " ".join(parts)
 
 
+def _profile_lines(agency: AgencyEstimate, edges: np.ndarray, *, booked: bool) -> list[str]:
+    """The agency's arrival profile: of its walk-ins when it books (booked visitors come by
+    their slots), else of all its first visits."""
+    if booked and agency.walk_in_profile.any():
+        return [
+            "  arrival_profile:  # its walk-in first visits per half hour, quota days left out "
+            "(booked visitors come by their slots)",
+            *(f"  - {_dump(b)}" for b in _bins(edges, agency.walk_in_profile)),
+        ]
+    if agency.profile.any():
+        return [
+            "  arrival_profile:  # its first-visit tickets per half hour, quota days left out",
+            *(f"  - {_dump(b)}" for b in _bins(edges, agency.profile)),
+        ]
+    return []
+
+
 def _agency_lines(agency: AgencyEstimate, c: Calibration) -> list[str]:
     base, base_from = _base_volume(agency, c.reference_type)
     v = agency.volumes
@@ -263,11 +342,18 @@ def _agency_lines(agency: AgencyEstimate, c: Calibration) -> list[str]:
         if v.quota_days
         else ""
     )
+    booked = writes_booking(agency)
+    factor = agency.booking.volume_factor if booked else 1.0
+    booked_note = (
+        f", times {factor:.4f} for the booking requests that never came (below)"
+        if booked and factor != 1.0
+        else ""
+    )
     lines = [
         f"- id: {_dump(agency.id)}",
         f"  counters: {agency.counters}  # the most counters seen calling in one half hour",
-        f"  visitors_per_day: {round(min(base, MAX_VISITORS_PER_DAY), 2)}  # mean first visits on "
-        f"{base_from}{quota_note}",
+        f"  visitors_per_day: {round(min(base * factor, MAX_VISITORS_PER_DAY), 2)}  # mean first "
+        f"visits on {base_from}{quota_note}{booked_note}",
     ]
     multipliers = _multipliers(agency, base)
     if multipliers:
@@ -318,11 +404,7 @@ def _agency_lines(agency: AgencyEstimate, c: Calibration) -> list[str]:
             f"  patience: {_dump(_distribution(p.distribution))}  # censored ML ({p.kind}): "
             f"{p.no_shows} no-shows, {p.served} served; mean {p.mean_min:.0f} min"
         )
-    if agency.profile.any():
-        lines.append(
-            "  arrival_profile:  # its first-visit tickets per half hour, quota days left out"
-        )
-        lines += [f"  - {_dump(b)}" for b in _bins(c.edges, agency.profile)]
+    lines += _profile_lines(agency, c.edges, booked=booked)
     if agency.no_show_call_min is not None:
         lines.append(
             f"  no_show_call_min: {round(min(agency.no_show_call_min, 30.0), 3)}  # median of "
@@ -332,7 +414,7 @@ def _agency_lines(agency: AgencyEstimate, c: Calibration) -> list[str]:
     if staffing:
         lines.append("  staffing:  # half hours with fewer counters calling (breaks, shifts)")
         lines += [f"  - {_dump(p)}" for p in staffing]
-    lines += [f"  # {line}" for line in booking_lines(agency)]
+    lines += booking_lines(agency)
     if math.isfinite(base) and base == 0:
         lines.insert(3, "  # only visitors transferred from other agencies come here")
     return lines

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import Synthetic
 
@@ -103,6 +104,46 @@ def test_shares_within_2_points(year: Synthetic) -> None:
         assert transfers[(a, b)] == pytest.approx(share, abs=0.02)
 
 
+def _requested_share(online_share: float, no_show: float) -> float:
+    """The scenario's booking share of an agency whose first visits are ``online_share``
+    booked: booking requests (the bookers who came and those who did not) among walk-ins and
+    requests."""
+    requests = online_share / (1 - no_show)
+    return requests / (1 - online_share + requests)
+
+
+def test_booking_parameters_recovered_into_the_scenario(year: Synthetic) -> None:
+    """The booking block: share within 2 points, no-shows within 2 points, punctuality within
+    a minute, the slots the generator offered, and as many visitors coming as the truth."""
+    t = year.truth
+    scenario = year.result.scenario
+    exported = pd.read_csv(year.bookings)
+    for truth in t.agencies:
+        agency = scenario.agency(truth.id)
+        if not truth.online_share:
+            assert agency.booking is None
+            continue
+        booking = agency.booking
+        assert booking is not None
+        share = _requested_share(truth.online_share, t.booking_no_show)
+        assert booking.share == pytest.approx(share, abs=0.02), truth.id
+        assert booking.no_show == pytest.approx(t.booking_no_show, abs=0.02), truth.id
+        assert booking.punctuality.mean_min == pytest.approx(t.punctuality_mean_min, abs=1.0)
+        assert booking.punctuality.sd_min == pytest.approx(t.punctuality_sd_min, abs=1.0)
+        assert booking.slot_min == 30 and booking.slot_starts == list(t.slots)
+        assert (booking.from_, booking.to) == (t.slots[0], t.slots[-1] + 30)
+        mine = exported[exported["agency"] == truth.id]
+        assert booking.per_slot == mine.groupby(["date", "booked_for"]).size().max()
+        assert booking.reserved_counters == 0
+        assert not booking.priority_over_walk_in, "the generator calls in order of issue"
+        # the visitors who come (walk-ins and bookers who show up) are the truth's volume
+        coming = agency.visitors_per_day * (1 - booking.share * booking.no_show)
+        assert coming == pytest.approx(truth.visitors_per_day, rel=0.05), truth.id
+    summary = _agency(year, "capil")["booking"]
+    assert summary["share"] == pytest.approx(scenario.agency("capil").booking.share, abs=1e-4)
+    assert (summary["slot_min"], summary["from"], summary["to"]) == (30, "08:00", "14:30")
+
+
 def test_staffing_profile_exact(year: Synthetic) -> None:
     t = year.truth
     for truth in t.agencies:
@@ -143,7 +184,8 @@ def test_scenario_loads_and_runs_as_written(
     assert [(p.start, p.end, p.counters) for p in capil.staffing or []] == [(720, 780, 2)]
     assert scenario.agency("bank").visitors_per_day == 0
     text = year.result.text
-    assert "censored ML" in text and "booking no-shows" in text and "quota" in text
+    assert "censored ML" in text and "no_show: " in text and "quota" in text
+    assert capil.booking is not None and scenario.agency("bank").booking is None
     assert main(["run", str(path), "--replications", "2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {a["id"] for a in data["agencies"]} >= {"capil", "samsat", "bank"}
