@@ -14,6 +14,7 @@ import yaml
 
 HERE = Path(__file__).parent
 DAYS = {"Mon-Fri": ["mon", "tue", "wed", "thu", "fri"], "Thu": ["thu"]}
+VISITORS_PER_DAY = 450
 DAY_TYPES = {"normal": 1.0, "monday": 1.4, "post-holiday-surge": 2.5, "friday": 0.7}
 MON_THU_HOURS = {
     "tickets_open": "07:30",
@@ -90,9 +91,32 @@ def bookings() -> dict[str, dict[str, Any]]:
     return out
 
 
-def agencies(*, booking: bool = False) -> list[dict[str, Any]]:
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _places(booking: dict[str, Any]) -> int:
+    """Places the booking's slots offer in a day."""
+    slots = (_minutes(booking["to"]) - _minutes(booking["from"])) // booking["slot_min"]
+    return int(slots) * booking["per_slot"]
+
+
+def same_visitors(booking: dict[str, Any], visitors: float) -> float:
+    """The factor on an agency's volume that keeps ``visitors`` coming once some book and do
+    not show up: its volume counts booking requests, no-shows included. Requests beyond the
+    slots' places come as walk-ins, so only booked places lose their no-shows."""
+    share, no_show, places = booking["share"], booking["no_show"], _places(booking)
+    volume = visitors / (1.0 - share * no_show)
+    if share * volume > places:
+        volume = visitors + places * no_show
+    return volume / visitors
+
+
+def agencies(*, booking: bool = False, day_type: str = "normal") -> list[dict[str, Any]]:
     """The 23 candidate agencies with their planning defaults; with ``booking``, those listed in
-    ``reference/bookings.csv`` book part of their visitors online."""
+    ``reference/bookings.csv`` book part of their visitors online, and their volume on
+    ``day_type`` is raised so that as many visitors come as without booking."""
     booked = bookings() if booking else {}
     out = []
     with (HERE / "reference" / "agencies.csv").open(encoding="utf-8") as handle:
@@ -108,7 +132,12 @@ def agencies(*, booking: bool = False) -> list[dict[str, Any]]:
             if row["daily_quota"]:
                 agency["daily_quota"] = int(row["daily_quota"])
             if row["id"] in booked:
-                agency |= booked[row["id"]]
+                entry = booked[row["id"]]
+                multiplier = DAY_TYPES[day_type]
+                visitors = VISITORS_PER_DAY * multiplier * agency["share"]
+                factor = same_visitors(entry["booking"], visitors)
+                agency["day_types"] = {day_type: round(multiplier * factor, 4)}
+                agency |= entry
             agency["days_open"] = DAYS[row["days_open"]]
             agency["service"] = {
                 "kind": "lognormal",
@@ -158,7 +187,7 @@ def scenario(
             "hours": FRIDAY_HOURS if friday else MON_THU_HOURS,
         },
         "demand": {
-            "visitors_per_day": 450,
+            "visitors_per_day": VISITORS_PER_DAY,
             "day_types": DAY_TYPES,
             "arrival_profile": [{"start": s, "end": e, "share": p} for s, e, p in profile],
         },
@@ -175,7 +204,7 @@ def scenario(
                 "service": {"kind": "lognormal", "median_min": 0.5, "cv": 0.3},
             },
         },
-        "agencies": agencies(booking=booking),
+        "agencies": agencies(booking=booking, day_type=day_type),
         "transfers": [{"from": f, "to": t, "share": s} for f, t, s in TRANSFERS],
         "walking": walking,
         "target": {"wait_min": 15, "share": 0.9},
@@ -208,7 +237,8 @@ DEFAULTS = {
             "monday.yaml with online booking: Imigrasi gives 80% of its passport quota to "
             "M-Paspor slots and keeps 8 walk-in places for priority visitors; Disdukcapil books "
             "30% of its visitors in quarter-hour slots of 2 (assumptions: "
-            "scenarios/reference/bookings.csv)."
+            "scenarios/reference/bookings.csv). Their Monday volumes are raised by the booking "
+            "requests that never come, so as many visitors come as on monday.yaml."
         ),
         weekday="mon",
         day_type="monday",

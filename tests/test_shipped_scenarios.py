@@ -129,6 +129,36 @@ def test_the_surge_turns_visitors_away_at_the_civil_registry_quota() -> None:
     assert registry["arrivals"] - registry["turned_away"] == pytest.approx(quota.daily_quota)
 
 
+@pytest.mark.slow
+def test_monday_with_booking_is_monday_with_booking_and_the_same_visitors() -> None:
+    """monday-booking.yaml differs from monday.yaml only at the agencies that book, whose Monday
+    volume is raised by the booking requests that never come: as many visitors are expected."""
+    plain = load_scenario(ROOT / "scenarios" / "monday.yaml")
+    booked = load_scenario(ROOT / "scenarios" / "monday-booking.yaml")
+    changed = {"booking", "walk_in_quota", "day_types"}
+    booking_ids = {a.id for a in booked.agencies if a.booking is not None}
+    assert booking_ids == {"disdukcapil", "imigrasi"}
+    for a, b in zip(plain.agencies, booked.agencies, strict=True):
+        assert a.model_dump(exclude=changed) == b.model_dump(exclude=changed), a.id
+        if a.id not in booking_ids:
+            assert a == b
+    expected = {
+        name: {a.id: a.expected_arrivals for a in plan_for(s, source=name).agencies}
+        for name, s in (("plain", plain), ("booked", booked))
+    }
+    for agency, visitors in expected["plain"].items():
+        assert expected["booked"][agency] == pytest.approx(visitors, rel=1e-3), agency
+    passports = booked.agency("imigrasi")
+    assert passports.booking is not None and passports.daily_quota is not None
+    places = passports.booking.capacity
+    assert places == 0.8 * passports.daily_quota
+    assert passports.walk_in_quota == passports.daily_quota - places
+    data = _run_json(ROOT / "scenarios" / "monday-booking.yaml")
+    rows = {a["id"]: a for a in data["agencies"]}
+    assert rows["disdukcapil"]["slot_fill"] > 0.9, "Monday's slots are all taken"
+    assert rows["imigrasi"]["bookings"] > 0 and rows["samsat"]["bookings"] == 0
+
+
 def test_friday_service_ends_soon_after_1130() -> None:
     """Friday closes at 11:30: counters finish the last tickets, nothing runs into the afternoon."""
     scenario = load_scenario(ROOT / "scenarios" / "friday.yaml")
