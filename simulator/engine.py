@@ -888,8 +888,13 @@ class _Day:
         self.issued[agency] += 1
         self.walk_ins[agency] += walk_in
         patience = self.patience_t[visitor] if leg == 0 else self.patience2_t[visitor]
+        # A booked visitor early for a slot that is called from its start waits for it
+        # patiently: their patience runs from the slot.
+        patient_from = now
+        if booked and booking is not None and booking.priority_over_walk_in:
+            patient_from = max(now, self.slot[visitor])
         step = self._new_step(
-            visitor, agency, leg, queued=now, service=service, deadline=now + patience
+            visitor, agency, leg, queued=now, service=service, deadline=patient_from + patience
         )
         self.steps["channel"][step] = int(booked)
         if self.room is not None:

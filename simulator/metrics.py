@@ -4,7 +4,8 @@
 - *who*: ticket holders at an agency (visitors turned away hold no ticket), whose ticket was
   taken after the warm-up;
 - *from*: the ticket, or the opening of the counters for a ticket taken before it when the
-  target counts from ``service_start``;
+  target counts from ``service_start``, or the slot's start for a booked visitor who came
+  early (booked tickets are not called before their slot);
 - *to*: being called to a counter. A holder who gave up was never called: they count as not
   called within any time, so they are above every percentile and outside the target, and the
   mean wait is the mean of those called. So ``p90 <= target`` and "at least 90% called within
@@ -60,6 +61,7 @@ __all__ = [
     "step_average",
     "step_waits",
     "wait_basis",
+    "wait_origin",
     "wait_quantile",
     "zone_crowding",
 ]
@@ -211,12 +213,29 @@ def step_average(
     return np.diff(totals) / np.diff(edges), peak
 
 
-def step_waits(records: DayRecords, plan: Plan) -> np.ndarray:
-    """Each step's wait on the run's basis: from its ticket (or the opening, when the target
-    counts from there) to being called; inf for a holder who gave up (never called); NaN for a
-    step that holds no ticket (turned away)."""
+def wait_origin(records: DayRecords, plan: Plan) -> np.ndarray:
+    """When each step's wait starts: its ticket; the opening, for a ticket taken before it
+    when the target counts from there; the slot's start, for a booked visitor who came early
+    to an agency that calls bookings from their slot (they cannot be called before it)."""
     s = records.steps
-    origin = np.maximum(s["queued"], plan.wait_counted_from_min)
+    origin: np.ndarray = np.maximum(s["queued"], plan.wait_counted_from_min)
+    slot_first = np.asarray(
+        [a.booking is not None and a.booking.priority_over_walk_in for a in plan.agencies]
+        or [False]
+    )
+    booked = (s["channel"] == 1) & (s["station"] >= 0)
+    booked &= slot_first[np.clip(s["station"], 0, None)]
+    if booked.any():
+        slot = records.visitors["slot"][s["visitor"]]
+        origin = np.where(booked, np.maximum(origin, slot), origin)
+    return origin
+
+
+def step_waits(records: DayRecords, plan: Plan) -> np.ndarray:
+    """Each step's wait on the run's basis: from :func:`wait_origin` to being called; inf for
+    a holder who gave up (never called); NaN for a step that holds no ticket (turned away)."""
+    s = records.steps
+    origin = wait_origin(records, plan)
     wait = np.clip(s["called"] - origin, 0.0, None)
     wait = np.where(s["outcome"] == OUTCOME_ABANDONED, math.inf, wait)
     return np.where(s["outcome"] == OUTCOME_TURNED_AWAY, np.nan, wait)
@@ -241,7 +260,7 @@ def holder_waits(records: DayRecords, plan: Plan) -> pd.DataFrame:
     holder = _holders(records, plan)
     wait = step_waits(records, plan)[holder]
     called = s["outcome"][holder] == OUTCOME_SERVED
-    origin = np.maximum(s["queued"][holder], plan.wait_counted_from_min)
+    origin = wait_origin(records, plan)[holder]
     before = np.clip(np.minimum(s["called"][holder], plan.service_start) - origin, 0.0, None)
     return pd.DataFrame(
         {
@@ -389,7 +408,7 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     served = outcome == OUTCOME_SERVED
     abandoned = outcome == OUTCOME_ABANDONED
     wait = step_waits(records, plan)
-    origin = np.maximum(s["queued"], plan.wait_counted_from_min)
+    origin = wait_origin(records, plan)
     before = np.clip(np.minimum(s["called"], plan.service_start) - origin, 0.0, None)
     first_arrival = records.visitors["arrival"][s["visitor"]]
     early = np.where(s["leg"] == 0, first_arrival, s["queued"]) < plan.service_start

@@ -245,3 +245,22 @@ def test_booking_figures_per_channel() -> None:
     assert row["reserved_idle_min"] > 0
     per_rep = result.per_replication.query("agency == 'a'")
     assert (per_rep["bookings"] == per_rep["booking_no_shows"] + per_rep["booked_came"]).all()
+
+
+def test_an_early_booked_visitor_waits_from_the_slot_and_is_patient_until_it() -> None:
+    """Booked visitors 20 minutes early with 10 minutes of patience: they wait for their slot
+    (they cannot be called before it), so nobody gives up, everyone is called at the slot's
+    start and their wait, counted from the slot, is zero."""
+    plan = _plan(
+        booking={"share": 1.0, "per_slot": 1, "punctuality": {"mean_min": -20, "sd_min": 0}},
+        visitors=30,
+        walk_in_quota=0,
+        patience={"kind": "fixed", "value_min": 10},
+    )
+    records = simulate_day(plan, seed=2)
+    b = _booked(records)
+    assert len(b["called"]) > 5
+    assert (b["outcome"] == OUTCOME_SERVED).all()
+    np.testing.assert_array_equal(b["called"], b["slot"])
+    row = run_experiment(plan, seed=2, replications=2).row("a")
+    assert row["wait_mean_booked_min"] == 0.0 and row["within_target_booked"] == 1.0
