@@ -167,6 +167,7 @@ def wait_basis(plan: Plan) -> dict[str, object]:
     return {
         "who": "ticket holders",
         "from": "ticket" if plan.wait_counted_from_min == -math.inf else "service_start",
+        "booked_from": "the later of the ticket and the slot's start",
         "to": "called",
         "gave_up": "never called: outside the target and above every percentile; "
         "not in the mean wait",
