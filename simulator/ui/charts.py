@@ -271,14 +271,16 @@ def compare_figure(
     tr: Translator,
     target_min: float,
     target_share: float,
+    colours: Sequence[str] | None = None,
 ) -> Figure:
-    """Overall p90 wait and share called within the target per variant, with 95% intervals."""
+    """Overall p90 wait and share called within the target per variant, with 95% intervals;
+    ``colours`` gives each variant its own (by default, by position)."""
     fig = Figure(figsize=(10.0, 3.8), dpi=100)
     FigureCanvasAgg(fig)
     left, right = fig.subplots(1, 2)
     overall = [r.overall for r in results]
     x = np.arange(len(names))
-    colours = [f"C{i}" for i in range(len(names))]
+    colours = list(colours) if colours is not None else [f"C{i}" for i in range(len(names))]
     panels: Sequence[tuple[Axes, str, float, float, str]] = (
         (left, "wait_p90_min", 1.0, target_min, tr("axis_p90")),
         (right, "within_target", 100.0, target_share * 100, tr("axis_within")),

@@ -13,7 +13,8 @@ from simulator.errors import SimulatorError
 from simulator.experiment import ExperimentResult
 from simulator.scenario import Scenario
 from simulator.ui import variants
-from simulator.ui.figures import compare_png, figure_png
+from simulator.ui.colours import variant_colours
+from simulator.ui.figures import compare_png, figure_png, show_compare_charts
 from simulator.ui.i18n import Translator, day_type_label
 from simulator.ui.messages import Message
 from simulator.ui.report import comparison_report
@@ -161,9 +162,13 @@ def compare_tab(
     table = variants.side_by_side(ordered, tr=tr)
     st.dataframe(table, key="compare_table", height=(len(table) + 1) * 35 + 3)
     target = ordered[0].scenario.target
+    colours = variant_colours(titles, state.get("variant_colours"))
+    state["variant_colours"] = {**state.get("variant_colours", {}), **colours}
+    keys = [v.key for v in ordered]
+    results = [v.result for v in ordered]
+    show_compare_charts(tr, keys, titles, colours, results, target)
     chart = compare_png(
-        tuple(v.key for v in ordered), tuple(titles), tr.lang, [v.result for v in ordered], target
+        tuple(keys), tuple(titles), tuple(colours[t] for t in titles), tr.lang, results, target
     )
-    st.image(chart, width="stretch")
     _verdicts(tr, ordered, titles)
     _report_button(tr, ordered, titles, chart)

@@ -9,7 +9,7 @@ import streamlit as st
 from simulator.experiment import ExperimentResult
 from simulator.scenario import Scenario
 from simulator.ui import files, tables
-from simulator.ui.figures import figure_png
+from simulator.ui.figures import show_chart
 from simulator.ui.i18n import Translator, agency_names, day_type_label
 from simulator.ui.widgets import layout_label
 
@@ -106,12 +106,8 @@ def results_tab(
         st.subheader(tr("table_zones"))
         st.dataframe(zones, hide_index=True, key="zones_table")
 
-    lang = tr.lang
-    st.image(figure_png("queue", key, lang, 0.0, "", result, scenario), width="stretch")
-    st.image(figure_png("waits", key, lang, 0.0, "", result, scenario), width="stretch")
-    occupancy = figure_png("occupancy", key, lang, 0.0, "", result, scenario)
-    if occupancy:
-        st.image(occupancy, width="stretch")
+    for kind in ("queue", "waits", "occupancy"):
+        show_chart(kind, tr, scenario, key, result)
 
     st.subheader(tr("downloads"))
     left, right = st.columns(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -46,12 +47,51 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+IDS = re.compile(r"\b\w+(?:-\w+)+\b")
+"""Hyphenated ids (``bpjs-kesehatan``) and zone names from a drawing (``ruang-tunggu-utama``):
+names, not the screen's language."""
+
+
+def page_texts(page: str) -> list[str]:
+    """The words an HTML picture shows: its text and hover texts, not its script or style."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    hovers = re.findall(r'(?:data-tip|aria-label)="([^"]*)"', body)
+    texts = (*hovers, re.sub(r"<[^>]+>", " ", body))
+    return [IDS.sub(" ", html.unescape(t)) for t in texts]
+
+
+def chart_texts(spec: object) -> list[str]:
+    """The words a Vega-Lite chart shows: titles (axes, legends, tooltips) and its data."""
+    found: list[str] = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "title" and isinstance(value, str | list):
+                found.extend([value] if isinstance(value, str) else map(str, value))
+            elif key == "datasets":
+                found.extend(
+                    IDS.sub(" ", str(v))
+                    for rows in value.values()
+                    for row in rows
+                    for v in row.values()
+                )
+            else:
+                found.extend(chart_texts(value))
+    elif isinstance(spec, list):
+        for item in spec:
+            found.extend(chart_texts(item))
+    return found
+
+
 def screen_text(at: AppTest) -> str:
     """Every string the app sent to the screen (labels, texts, options, column titles)."""
     found: list[str] = []
 
     def strings(value: object) -> None:
-        if isinstance(value, str) and value.startswith("{"):
+        if isinstance(value, str) and value.startswith("<!DOCTYPE html>"):
+            found.extend(page_texts(value))  # a picture's page: what it shows and hovers
+        elif isinstance(value, str) and value.startswith("{") and "$schema" in value:
+            found.extend(chart_texts(json.loads(value)))  # a chart: titles and its data
+        elif isinstance(value, str) and value.startswith("{"):
             # a table's column settings (JSON keyed by internal column names): labels only
             found.extend(c.get("label", "") for c in json.loads(value).values())
         elif isinstance(value, str) and not value.startswith("$$ID-"):  # ids hold keys
@@ -118,7 +158,8 @@ def test_opens_on_the_default_scenario_with_results_shown() -> None:
     assert shown["Puncak ruang tunggu / kursi"].endswith("/ 233")
     table = frame_with(at, "wait_p90_min")
     assert len(table) == len(scenario.agencies) + 1
-    assert len(at.get("image")) >= 5  # queue, waits, occupancy, plan by p90, plan at a time
+    assert len(at.get("vega_lite_chart")) == 3  # queue, waits, occupancy
+    assert len(at.get("iframe")) == 2  # the plan by p90, the day played on it
     assert not at.error
     assert_one_language(at, "id")
 
