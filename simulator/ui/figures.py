@@ -106,7 +106,8 @@ def compare_png(
 @st.cache_data(max_entries=96, show_spinner=False)
 def chart_spec(kind: str, key: str, lang: str, _result: Any, _scenario: Any) -> dict | None:
     """The Vega-Lite spec of a result chart (``queue``, ``waits`` or ``occupancy``), built once
-    per (chart, run, language); ``None`` when the run has nothing to show (no zones)."""
+    per (chart, run, language); ``None`` when the run has nothing to show (no zones). Not
+    validated against the schema again here (a third of the cost): the tests validate them."""
     tr = Translator(lang)
     result: ExperimentResult = _result
     scenario: Scenario = _scenario
@@ -118,7 +119,7 @@ def chart_spec(kind: str, key: str, lang: str, _result: Any, _scenario: Any) -> 
         chart = interactive.occupancy_chart(result, tr=tr)
     else:
         raise ValueError(f"unknown chart {kind!r}; expected queue, waits or occupancy")
-    return None if chart is None else chart.to_dict()
+    return None if chart is None else chart.to_dict(validate=False)
 
 
 def show_chart(
@@ -155,7 +156,7 @@ def compare_specs(
     lines = interactive.compare_waits_chart(
         names, _results, by_name, tr=tr, target_min=target.wait_min
     )
-    return bars.to_dict(), lines.to_dict()
+    return bars.to_dict(validate=False), lines.to_dict(validate=False)
 
 
 def show_compare_charts(

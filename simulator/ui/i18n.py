@@ -422,9 +422,7 @@ _ID: dict[str, str] = {
     "iv_target_mark": "Target {value} menit",
     "iv_goal_mark": "Sasaran {value}%",
     "iv_p90_mark": "p90 = {value} menit",
-    "iv_never_called": (
-        "{n} pemegang nomor ({share}%) tidak pernah dipanggil (tidak tampak di grafik)"
-    ),
+    "iv_never_called": "{share}% pemegang nomor tidak pernah dipanggil (tidak tampak di grafik)",
     "iv_value_ci": "{value} {unit} (selang 95%: {low} sampai {high})",
     "iv_called_within": "{share}% dipanggil dalam {minutes} menit",
     "iv_axis_called_within": "Dipanggil dalam waktu tunggu ini (%)",
@@ -819,7 +817,7 @@ _EN: dict[str, str] = {
     "iv_target_mark": "Target {value} minutes",
     "iv_goal_mark": "Goal {value}%",
     "iv_p90_mark": "p90 = {value} minutes",
-    "iv_never_called": "{n} ticket holders ({share}%) never called (not in the chart)",
+    "iv_never_called": "{share}% of ticket holders never called (not in the chart)",
     "iv_value_ci": "{value} {unit} (95% interval: {low} to {high})",
     "iv_called_within": "{share}% called within {minutes} minutes",
     "iv_axis_called_within": "Called within this wait (%)",

@@ -20,12 +20,13 @@ import pandas as pd
 from simulator.experiment import ExperimentResult
 from simulator.ui.colours import wait_colour
 from simulator.ui.i18n import Translator
-from simulator.ui.numbers import d3_number_locale, format_number
+from simulator.ui.numbers import DECIMAL_MARK, THOUSANDS_MARK, number
 
 __all__ = [
     "AGENCY_PALETTE",
     "compare_chart",
     "compare_waits_chart",
+    "d3_number_locale",
     "occupancy_chart",
     "queue_chart",
     "waits_chart",
@@ -44,6 +45,19 @@ AGENCY_PALETTE = (
 )  # fmt: skip
 _CLOCK_AXIS = "utcFormat(datum.value * 60000, '%H:%M')"
 _CLOCK_TEXT = "utcFormat(datum.time * 60000, '%H:%M')"
+
+
+def d3_number_locale(lang: str) -> dict[str, object]:
+    """The d3-format locale of ``lang`` (Vega-Lite's ``config.locale.number``): the marks of
+    :mod:`simulator.ui.numbers`, so a chart's axes and hover texts write numbers as the
+    screen's sentences do."""
+    return {
+        "decimal": DECIMAL_MARK[lang],
+        "thousands": THOUSANDS_MARK[lang],
+        "grouping": [3],
+        "currency": ["Rp", ""] if lang == "id" else ["$", ""],
+        "minus": "−",
+    }
 
 
 def _finish(chart: alt.TopLevelMixin, tr: Translator, *, fit: bool = True) -> alt.TopLevelMixin:
@@ -163,10 +177,10 @@ def waits_chart(
                     "colour": wait_colour((low + high) / 2, target_min),
                     "range": tr(
                         "iv_wait_range",
-                        low=format_number(low, lang, 1),
-                        high=format_number(high, lang, 1),
+                        low=number(low, lang, digits=1),
+                        high=number(high, lang, digits=1),
                     ),
-                    "share_text": tr("iv_share_visitors", value=format_number(share, lang, 1)),
+                    "share_text": tr("iv_share_visitors", value=number(share, lang, digits=1)),
                 }
             )
     frame = pd.DataFrame(rows, columns=["low", "high", "share", "colour", "range", "share_text"])
@@ -188,7 +202,7 @@ def waits_chart(
     marks = [
         {
             "at": target_min,
-            "what": tr("iv_target_mark", value=format_number(target_min, lang, 0)),
+            "what": tr("iv_target_mark", value=number(target_min, lang, digits=0)),
             "colour": _TARGET,
             "dash": 0,
         }
@@ -197,7 +211,7 @@ def waits_chart(
         marks.append(
             {
                 "at": p90,
-                "what": tr("iv_p90_mark", value=format_number(p90, lang, 1)),
+                "what": tr("iv_p90_mark", value=number(p90, lang, digits=1)),
                 "colour": _P90,
                 "dash": 1,
             }
@@ -225,7 +239,7 @@ def waits_chart(
     if never:
         title = [
             tr("chart_waits"),
-            tr("iv_never_called", n=never, share=format_number(100 * never / waits.size, lang, 1)),
+            tr("iv_never_called", share=number(100 * never / waits.size, lang, digits=1)),
         ]
     chart = alt.layer(bars, rules).properties(height=HEIGHT, title=title)
     return _finish(chart, tr)
@@ -345,9 +359,9 @@ def compare_chart(
                     "high": value + half if math.isfinite(value) else None,
                     "text": tr(
                         "iv_value_ci",
-                        value=format_number(value, lang, digits),
-                        low=format_number(value - half, lang, digits),
-                        high=format_number(value + half, lang, digits),
+                        value=number(value, lang, digits=digits),
+                        low=number(value - half, lang, digits=digits),
+                        high=number(value + half, lang, digits=digits),
                         unit=unit,
                     ),
                 }
@@ -402,14 +416,14 @@ def compare_chart(
         tr("chart_compare_p90"),
         tr("axis_p90"),
         target_min,
-        tr("iv_target_mark", value=format_number(target_min, lang, 0)),
+        tr("iv_target_mark", value=number(target_min, lang, digits=0)),
     )
     right = panel(
         "within_target",
         tr("chart_compare_within"),
         tr("axis_within"),
         target_share * 100,
-        tr("iv_goal_mark", value=format_number(target_share * 100, lang, 0)),
+        tr("iv_goal_mark", value=number(target_share * 100, lang, digits=0)),
     )
     chart = alt.hconcat(left, right).resolve_scale(y="independent")
     return _finish(chart, tr, fit=False)
@@ -442,8 +456,8 @@ def compare_waits_chart(
                     "share": float(share),
                     "text": tr(
                         "iv_called_within",
-                        share=format_number(share, lang, 1),
-                        minutes=format_number(minute, lang, 1),
+                        share=number(share, lang, digits=1),
+                        minutes=number(minute, lang, digits=1),
                     ),
                 }
             )
@@ -475,7 +489,7 @@ def compare_waits_chart(
         .add_params(hover)
     )
     mark = pd.DataFrame(
-        [{"at": target_min, "what": tr("iv_target_mark", value=format_number(target_min, lang, 0))}]
+        [{"at": target_min, "what": tr("iv_target_mark", value=number(target_min, lang, digits=0))}]
     )
     rule = (
         alt.Chart(mark)

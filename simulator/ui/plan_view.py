@@ -32,20 +32,33 @@ from simulator.metrics import OVERALL
 from simulator.scenario import Scenario
 from simulator.ui.colours import EMPTY_SLOT, NO_VISITORS, WAIT_STOPS, wait_colour, wait_gradient
 from simulator.ui.i18n import Translator, agency_names
-from simulator.ui.numbers import format_number
+from simulator.ui.numbers import number
 from simulator.walking import EXIT, INFO, KIOSK, SiteLayout
 
 __all__ = [
+    "COUNTER_R_M",
+    "PLAN_CHROME_PX",
     "Hall",
+    "Key",
     "Panel",
     "QueueInfo",
+    "asset",
     "building_of",
     "counter_colours",
+    "drawn_kinds",
+    "fit_label",
     "hall_of",
+    "legend_html",
     "node_levels",
+    "open_side",
+    "page",
+    "plan_keys",
     "plan_page",
     "plan_svg",
     "queue_infos",
+    "stage_div",
+    "zone_label_box",
+    "zone_label_point",
 ]
 
 XY = tuple[float, float]
@@ -79,7 +92,8 @@ _LINK = "#117a65"
 _LABEL = "#1d2b36"
 
 
-def _asset(name: str) -> str:
+def asset(name: str) -> str:
+    """The text of a file in ``simulator/ui/assets`` (the pictures' script and style)."""
     return resources.files("simulator.ui").joinpath("assets", name).read_text(encoding="utf-8")
 
 
@@ -294,22 +308,25 @@ def _text_box(x: float, y: float, side: XY, length: float, font: float, gap: flo
     return box(x - half, min(y0, y1), x + half, max(y0, y1))
 
 
-def _fitted_label(
+def fit_label(
     plan: FloorPlan, x: float, y: float, side: XY, text: str, font: float
-) -> tuple[str, float]:
-    """The label and its size: as written when it stays clear of walls and obstacles, else
-    smaller, else shortened with an ellipsis (the full name is in the hover text)."""
+) -> tuple[str, float, BaseGeometry]:
+    """A counter's label beside it at (x, y) towards ``side``: the text, its size and the
+    rectangle it covers (plan metres). As written when it stays clear of walls and
+    obstacles, else smaller, else shortened with an ellipsis (the full name is in the hover
+    text)."""
     gap = COUNTER_R_M + 0.15
     blocked = plan.blocked_shape
-    for size in (font, font * 0.85):
-        if not _text_box(x, y, side, len(text) * size * 0.56, size, gap).intersects(blocked):
-            return text, size
-    size = font * 0.85
-    for cut in range(len(text) - 1, 3, -1):
-        short = text[:cut].rstrip("-_ ") + "…"
-        if not _text_box(x, y, side, len(short) * size * 0.56, size, gap).intersects(blocked):
-            return short, size
-    return text[:4] + "…", size
+    candidates = [(text, font), (text, font * 0.85)]
+    candidates += [
+        (text[:cut].rstrip("-_ ") + "…", font * 0.85) for cut in range(len(text) - 1, 3, -1)
+    ]
+    for shown, size in candidates:
+        area = _text_box(x, y, side, len(shown) * size * 0.56, size, gap)
+        if not area.intersects(blocked):
+            return shown, size, area
+    shown, size = text[:4] + "…", font * 0.85
+    return shown, size, _text_box(x, y, side, len(shown) * size * 0.56, size, gap)
 
 
 def counter_colours(
@@ -347,7 +364,7 @@ def counter_colours(
             lines.append(tr("pic_closed_today"))
         elif not values:
             lines.append(tr("pic_no_visitors"))
-        lines.append(tr("pic_target_line", value=format_number(target, lang, 0)))
+        lines.append(tr("pic_target_line", value=number(target, lang, digits=0)))
         colour = wait_colour(worst, target) if values else NO_VISITORS
         for k, slot in enumerate(slots):
             fills[slot] = colour
@@ -361,7 +378,7 @@ def _minutes(value: float, tr: Translator) -> str:
         return "–"
     if math.isinf(value):
         return tr("pic_never_called")
-    return tr("pic_minutes", value=format_number(value, tr.lang, 1))
+    return tr("pic_minutes", value=number(value, tr.lang, digits=1))
 
 
 def plan_svg(
@@ -590,7 +607,7 @@ def _counters(
             continue
         text = (labels or {}).get(queue, queue)
         side = open_side(plan, c.x, c.y)
-        shown, size = _fitted_label(plan, c.x, c.y, side, text, font)
+        shown, size, _ = fit_label(plan, c.x, c.y, side, text, font)
         gap = COUNTER_R_M + 0.15
         ax, ay = panel.xy(c.x + side[0] * gap, c.y + side[1] * gap)
         if side[0]:  # beside a column of counters: written across
@@ -662,7 +679,7 @@ def legend_html(tr: Translator, *, scale_title: str, target_min: float, keys: li
     top = WAIT_STOPS[-1][0]
     mark = 100.0 / top
     lang = tr.lang
-    target = tr("pic_legend_target", value=format_number(target_min, lang, 0))
+    target = tr("pic_legend_target", value=number(target_min, lang, digits=0))
     parts = [
         '<div class="legend"><div class="scale">',
         f'<div class="scale-title">{html.escape(scale_title)}</div>',
@@ -670,7 +687,7 @@ def legend_html(tr: Translator, *, scale_title: str, target_min: float, keys: li
         f'<span class="mark" style="left:{mark:.2f}%"></span></div>',
         '<div class="ticks"><span style="left:0%">0</span>',
         f'<span class="target" style="left:{mark:.2f}%">{html.escape(target)}</span>',
-        f'<span style="left:100%">≥ {format_number(target_min * top, lang, 1)}</span>',
+        f'<span style="left:100%">≥ {number(target_min * top, lang, digits=1)}</span>',
         '</div></div><div class="keys">',
     ]
     for shape, colour, text in keys:
@@ -714,7 +731,7 @@ def plan_page(
         title=title,
         body=f"{stage_div(hall, svg, reserve_px=PLAN_CHROME_PX)}{legend}"
         '<div id="tip" role="tooltip"></div>',
-        script=_asset("hover.js"),
+        script=asset("hover.js"),
         data=None,
     )
 
@@ -742,7 +759,7 @@ def page(tr: Translator, *, title: str, body: str, script: str, data: object | N
     return (
         f'<!DOCTYPE html><html lang="{tr.lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)}</title><style>{_asset('pictures.css')}</style></head>"
+        f"<title>{html.escape(title)}</title><style>{asset('pictures.css')}</style></head>"
         f'<body><h3 class="title">{html.escape(title)}</h3>{body}{payload}'
         f"<script>{script}</script></body></html>"
     )

@@ -48,12 +48,11 @@ from simulator.records import (
 from simulator.scenario import Scenario
 from simulator.ui.colours import WAIT_STOPS
 from simulator.ui.i18n import Translator
-from simulator.ui.numbers import d3_number_locale
 from simulator.ui.plan_view import (
     COUNTER_R_M,
     Hall,
     Key,
-    _asset,
+    asset,
     building_of,
     drawn_kinds,
     hall_of,
@@ -454,9 +453,7 @@ def playback_data(  # noqa: C901 - one visit's story, told step by step
             elif int(steps["zone_first"][step]) >= 0:  # called or gave up on the way
                 first = site.zones[int(steps["zone_first"][step])].name
                 spot = stage.nodes.get(waiting_node(first), track.here)
-                reach = float(steps["start"][step]) if outcome == OUTCOME_SERVED else end
-                reach = track.now + max(0.0, reach - track.now) * 0.6
-                stage.walk(track, reach, spot, WAITING)
+                stage.walk(track, called if outcome == OUTCOME_SERVED else end, spot, WAITING)
             if outcome == OUTCOME_SERVED:
                 track.hold(called, WAITING)
                 stage.walk(track, float(steps["start"][step]), counter, CALLED)
@@ -592,7 +589,6 @@ def _extras(
         "stays": stays,
         "queues": queues,
         "tickets": tickets,
-        "locale": d3_number_locale(tr.lang),
         "texts": {
             "play": tr("pb_play"),
             "pause": tr("pb_pause"),
@@ -620,14 +616,16 @@ def position_at(track: list[int], second: float) -> tuple[float, float, int] | N
     """Where a track's dot is ``second`` seconds after the start (decimetres) and in which
     state, ``None`` before it arrives or after it leaves: the rule playback.js applies."""
     keys = [track[i : i + 4] for i in range(1, len(track), 4)]
-    if not keys or second < keys[0][0] or second > keys[-1][0]:
+    if not keys or second < keys[0][0] or second >= keys[-1][0]:
         return None
+    found = keys[0]
     for (t0, x0, y0, s0), (t1, x1, y1, _) in itertools.pairwise(keys):
         if t0 <= second < t1:
             share = (second - t0) / (t1 - t0)
             return x0 + (x1 - x0) * share, y0 + (y1 - y0) * share, s0
-    _, x, y, state = keys[-1]
-    return float(x), float(y), state
+        if t0 <= second:
+            found = [t0, x1, y1, s0]
+    return float(found[1]), float(found[2]), found[3]
 
 
 # --------------------------------------------------------------------------- the page
@@ -681,7 +679,7 @@ def playback_html(played: Playback, *, tr: Translator, title: str) -> str:
         f"{controls}{stage_div(played.hall, played.svg, reserve_px=PLAYBACK_CHROME_PX)}"
         f'{legend}<div id="tip" role="tooltip"></div>'
     )
-    script = _asset("hover.js") + "\n" + _asset("playback.js")
+    script = asset("hover.js") + "\n" + asset("playback.js")
     return page(tr, title=title, body=body, script=script, data=played.data)
 
 

@@ -211,17 +211,14 @@ def test_planner_in_the_browser(app_url: str, tmp_path: Path) -> None:
             ).to_be_visible()
             _shot(page, "06-comparison-monday")
 
-            # the floor plan, and the clock moved on by an hour
+            # the floor plan, and the day played on it moved to 11:00 (see
+            # test_pictures_browser.py for playing, hover and the offline file)
             page.get_by_role("tab", name="Denah").click()
-            slider = page.get_by_role("slider")
-            expect(slider).to_have_attribute("aria-valuetext", "10:00")
-            slider.focus()
-            for _ in range(6):
-                page.keyboard.press("ArrowRight")
-            expect(slider).to_have_attribute("aria-valuetext", "11:00")
-            page.wait_for_timeout(500)  # let the rerun start
-            _settled(page)
-            page.get_by_role("slider").scroll_into_view_if_needed()
+            day = page.frame_locator("iframe").nth(1)
+            expect(day.locator("#clock")).not_to_have_text("--:--")
+            day.locator("body").evaluate("() => window.mppPlayback.seek(11 * 60)")
+            expect(day.locator("#clock")).to_have_text("11:00")
+            page.locator("iframe").nth(1).scroll_into_view_if_needed()
             _shot(page, "07-floor-plan-at-11")
         finally:
             browser.close()

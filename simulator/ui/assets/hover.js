@@ -31,6 +31,8 @@
   }
   document.addEventListener("pointermove", show);
   document.addEventListener("pointerdown", show);
-  document.addEventListener("pointerleave", function () { tip.style.display = "none"; shown = null; });
+  function hide() { tip.style.display = "none"; shown = null; }
+  document.addEventListener("pointerleave", hide);
+  window.addEventListener("scroll", hide, { passive: true });
   window.mppTip = { refresh: function () { if (shown) tip.textContent = shown.getAttribute("data-tip"); } };
 })();
