@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 HEIGHT = 300
+_HOVER_SIZE = 260
+"""Area of the (invisible until hovered) points that carry a line's hover text: wide enough
+to find with the pointer."""
 _PANEL_WIDTH = 340
 _TARGET = "#c0392b"
 _P90 = "#1f4e79"
@@ -129,7 +132,7 @@ def queue_chart(
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.12))
     )
     points = (
-        base.mark_circle(size=60)
+        base.mark_circle(size=_HOVER_SIZE)
         .encode(
             opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)),
             tooltip=[
@@ -284,7 +287,7 @@ def occupancy_chart(result: ExperimentResult, *, tr: Translator) -> alt.TopLevel
     )
     lines = base.mark_line(strokeWidth=2.2)
     points = (
-        base.mark_circle(size=60)
+        base.mark_circle(size=_HOVER_SIZE)
         .encode(
             opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)),
             tooltip=[
@@ -478,7 +481,7 @@ def compare_waits_chart(
     )
     lines = base.mark_line(strokeWidth=2.4)
     points = (
-        base.mark_circle(size=60)
+        base.mark_circle(size=_HOVER_SIZE)
         .encode(
             opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)),
             tooltip=[
