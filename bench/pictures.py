@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from simulator.experiment import ExperimentResult
 from simulator.inputs import site_for
-from simulator.scenario import load_scenario
+from simulator.scenario import Scenario, load_scenario
 from simulator.ui import interactive, plan_view, playback
 from simulator.ui.i18n import Translator, agency_names
 from simulator.ui.runs import run_scenario
@@ -42,6 +43,35 @@ def size(value: object) -> int:
     return len(json.dumps(value, separators=(",", ":")).encode("utf-8"))
 
 
+def builders(
+    scenario: Scenario, result: ExperimentResult, tr: Translator
+) -> dict[str, Callable[[], object]]:
+    """Each picture of one run, built from scratch."""
+    site = site_for(scenario)
+    building = plan_view.building_of(scenario)
+    assert site is not None and building is not None
+    names = agency_names(scenario, tr.lang)
+    target = scenario.target.wait_min
+
+    def queue() -> object:
+        chart = interactive.queue_chart(result, tr=tr, names=names)
+        return chart.to_dict() if chart is not None else {}
+
+    def zones() -> object:
+        chart = interactive.occupancy_chart(result, tr=tr)
+        return chart.to_dict() if chart is not None else {}
+
+    return {
+        "queue chart": queue,
+        "waits chart": lambda: interactive.waits_chart(result, tr=tr, target_min=target).to_dict(),
+        "zones chart": zones,
+        "plan page": lambda: plan_view.plan_page(
+            scenario, site, result, tr=tr, title="x", building=building
+        ),
+        "day played": lambda: playback.playback_page(scenario, tr=tr, title="x"),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -54,31 +84,12 @@ def main() -> None:
         scenario = base.model_copy(
             update={"run": base.run.model_copy(update={"replications": args.replications})}
         )
-        run_s, result = best(1, lambda s=scenario: run_scenario(s))
-        site = site_for(scenario)
-        building = plan_view.building_of(scenario)
-        names = agency_names(scenario, "id")
-        pictures: dict[str, Callable[[], object]] = {
-            "queue chart": lambda: interactive.queue_chart(result, tr=tr, names=names).to_dict(),  # type: ignore[arg-type,union-attr]
-            "waits chart": lambda: interactive.waits_chart(
-                result,  # type: ignore[arg-type]
-                tr=tr,
-                target_min=scenario.target.wait_min,
-            ).to_dict(),
-            "zones chart": lambda: interactive.occupancy_chart(result, tr=tr).to_dict(),  # type: ignore[arg-type,union-attr]
-            "plan page": lambda: plan_view.plan_page(
-                scenario,
-                site,  # type: ignore[arg-type]
-                result,  # type: ignore[arg-type]
-                tr=tr,
-                title="x",
-                building=building,
-            ),
-            "day played": lambda: playback.playback_page(scenario, tr=tr, title="x"),
-        }
+        start = time.perf_counter()
+        result = run_scenario(scenario)
+        run_s = time.perf_counter() - start
         print(f"\n{name}: {args.replications} replications run in {run_s:.2f} s")
         total = 0.0
-        for label, build in pictures.items():
+        for label, build in builders(scenario, result, tr).items():
             seconds, value = best(args.repeat, build)
             total += seconds
             print(
