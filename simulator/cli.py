@@ -42,8 +42,12 @@ app = typer.Typer(
 )
 scenario_app = typer.Typer(help="Scenario files.", no_args_is_help=True)
 floorplan_app = typer.Typer(help="Floor-plan drawings (DXF or GeoJSON).", no_args_is_help=True)
+placement_app = typer.Typer(help="Agencies on counter slots (placement).", no_args_is_help=True)
+layouts_app = typer.Typer(help="Floor-plan layouts side by side.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(floorplan_app, name="floorplan")
+app.add_typer(placement_app, name="placement")
+app.add_typer(layouts_app, name="layouts")
 
 
 class Format(StrEnum):
@@ -86,7 +90,7 @@ def scenario_check(
     scenario = load_scenario(file)
     plan = plan_for(scenario, source=str(file))
     open_agencies = sum(1 for a in plan.agencies if a.open_today)
-    counters = sum(a.counters for a in scenario.agencies)
+    counters = scenario.total_counters
     expected = sum(a.expected_arrivals for a in plan.agencies)
     typer.echo(
         f"{file}: OK - {scenario.name!r}: {len(scenario.agencies)} agencies "
@@ -372,6 +376,61 @@ def optimize(
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
         return
     typer.echo(result.to_text())
+
+
+def _placement_optimise(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Scenario YAML to write, with the placement filled.")
+    ],
+    replications: Annotated[
+        int, typer.Option(min=1, max=1000, help="Days simulated before and after.")
+    ] = 3,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: scenario's).")
+    ] = None,
+    no_simulation: Annotated[
+        bool, typer.Option("--no-simulation", help="Only the cost model, no simulation.")
+    ] = False,
+    jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Place every agency (and counter group) on the layout's slots so visitors walk least,
+    keeping each one's counters and each cluster together; write the scenario with it."""
+    from simulator.executors import make_executor
+    from simulator.output import write_scenario
+    from simulator.placement import optimise_placement
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(scenario_file)
+
+    def progress(message: str) -> None:
+        if not as_json:
+            typer.echo(message, err=True)
+
+    with make_executor("local", jobs=jobs) as executor:
+        result = optimise_placement(
+            scenario,
+            simulate=not no_simulation,
+            replications=replications,
+            seed=seed,
+            executor=executor,
+            progress=progress,
+        )
+    write_scenario(
+        result.scenario,
+        out,
+        comment=f"Placement by `mpp-sim placement optimise` from {scenario_file.name}.",
+    )
+    if as_json:
+        typer.echo(json.dumps(result.to_json() | {"out": str(out)}, ensure_ascii=False))
+        return
+    typer.echo(result.to_text())
+    typer.echo(f"wrote {out}")
+
+
+placement_app.command("optimise")(_placement_optimise)
+placement_app.command("optimize", hidden=True)(_placement_optimise)
 
 
 @app.command("calibrate")

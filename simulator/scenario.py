@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,6 +72,7 @@ __all__ = [
     "WalkingGroup",
     "check_run_size",
     "format_clock",
+    "layout_relative_to",
     "load_scenario",
     "parse_scenario",
     "scenario_to_data",
@@ -951,6 +953,32 @@ def _resolve_plan(scenario_path: Path, file: str, source: str, field: str) -> st
             f"floor-plan file {file!r} not found (looked for {layout})", file=source, field=field
         )
     return str(layout)
+
+
+def layout_relative_to(scenario: Scenario, folder: str | Path) -> Scenario:
+    """The same scenario with its floor-plan paths as a file in ``folder`` must name them to
+    find them (:func:`load_scenario` resolves them against the file's folder): relative to
+    ``folder`` when the two share a folder below the root (a project moved as a whole keeps
+    working), else absolute. Relative paths in ``scenario`` are taken from the working
+    folder."""
+    base = os.path.abspath(folder)
+
+    def rel(file: str) -> str:
+        path = os.path.abspath(file)
+        try:
+            shared = os.path.commonpath([path, base])
+        except ValueError:  # another drive
+            return path
+        if shared == os.path.dirname(shared):  # only the root in common
+            return path
+        return os.path.relpath(path, base)
+
+    if isinstance(scenario.layout, str):
+        return scenario.model_copy(update={"layout": rel(scenario.layout)})
+    if isinstance(scenario.layout, BuildingLayout):
+        floors = [FloorFile(level=f.level, file=rel(f.file)) for f in scenario.layout.floors]
+        return scenario.model_copy(update={"layout": BuildingLayout(floors=floors)})
+    return scenario
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:
