@@ -348,10 +348,15 @@ def optimize(
     ] = None,
     jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Scenario YAML to write with the counters found."),
+    ] = None,
 ) -> None:
-    """Fewest counters per agency meeting a p90 wait target, within the floor plan's slots."""
+    """Fewest counters per agency (or counter group) meeting a p90 wait target, within the
+    floor plan's slots."""
     from simulator.executors import make_executor
-    from simulator.optimize import optimise_counters
+    from simulator.optimize import optimise_counters, scenario_with
     from simulator.scenario import load_scenario
 
     if not math.isfinite(target_p90) or target_p90 <= 0:
@@ -372,10 +377,26 @@ def optimize(
             executor=executor,
             progress=progress,
         )
+    notes: list[str] = []
+    if out is not None:
+        from simulator.output import write_scenario
+
+        written, notes = scenario_with(scenario, result)
+        write_scenario(
+            written,
+            out,
+            comment=f"Counters by `mpp-sim optimize --target-p90 {target_p90:g}` from "
+            f"{scenario_file.name}.",
+        )
     if as_json:
-        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        data = result.to_json() | ({"out": str(out), "notes": notes} if out else {})
+        typer.echo(json.dumps(data, ensure_ascii=False))
         return
     typer.echo(result.to_text())
+    for note in notes:
+        typer.echo(f"note: {note}")
+    if out is not None:
+        typer.echo(f"wrote {out}")
 
 
 def _placement_optimise(
