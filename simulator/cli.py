@@ -192,9 +192,39 @@ def compare(
         bool, typer.Option("--all", help="Show every agency row, not only significant ones.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    practical_p90_min: Annotated[
+        float,
+        typer.Option(
+            "--practical-p90-min",
+            min=0,
+            help="Wait differences (p90 and the others) under this many minutes are about "
+            "the same.",
+        ),
+    ] = 1.0,
+    practical_share_pp: Annotated[
+        float,
+        typer.Option(
+            "--practical-share-pp",
+            min=0,
+            help="Share differences (within target ...) under this many percentage points are "
+            "about the same.",
+        ),
+    ] = 1.0,
+    practical_walk_m: Annotated[
+        float,
+        typer.Option(
+            "--practical-walk-m", min=0, help="Walking differences under this are about the same."
+        ),
+    ] = 5.0,
 ) -> None:
-    """Paired comparison of scenarios against the first under common random numbers."""
-    from simulator.compare import comparison_table, paired_differences, run_paired
+    """Paired comparison of scenarios against the first under common random numbers;
+    differences under the practical thresholds are about the same."""
+    from simulator.compare import (
+        comparison_table,
+        paired_differences,
+        practical_thresholds,
+        run_paired,
+    )
     from simulator.executors import make_executor
     from simulator.inputs import plan_for
     from simulator.scenario import load_scenario
@@ -214,12 +244,20 @@ def compare(
         results = run_paired(
             plans, seed=chosen_seed, replications=reps, executor=executor, progress=progress
         )
+    thresholds = practical_thresholds(
+        p90_min=practical_p90_min, share_pp=practical_share_pp, walk_m=practical_walk_m
+    )
     base = results[0]
-    tables = [paired_differences(base, other) for other in results[1:]]
+    tables = [paired_differences(base, other, thresholds=thresholds) for other in results[1:]]
+    settings = {
+        "p90_min": practical_p90_min,
+        "share_pp": practical_share_pp,
+        "walk_m": practical_walk_m,
+    }
     if as_json:
         names = [s.name for s in scenarios]
         data = _comparison_json(scenario_files, names, tables, seed=chosen_seed, replications=reps)
-        typer.echo(json.dumps(data, ensure_ascii=False))
+        typer.echo(json.dumps(data | {"practical_thresholds": settings}, ensure_ascii=False))
         return
     for f, table in zip(scenario_files[1:], tables, strict=True):
         typer.echo(
@@ -229,7 +267,12 @@ def compare(
             comparison_table(table, name_a=scenario_files[0].stem, name_b=f.stem, all_rows=all_rows)
         )
         typer.echo("")
-    typer.echo("B - A with its 95% confidence interval; verdicts know whether lower is better")
+    typer.echo(
+        "B - A with its 95% confidence interval; verdicts know whether lower is better; "
+        f"'about the same': |B - A| under the practical threshold ({practical_p90_min:g} min "
+        f"of waiting, {practical_share_pp:g} percentage points of a share, "
+        f"{practical_walk_m:g} m of walking)"
+    )
 
 
 def _comparison_json(
@@ -452,6 +495,96 @@ def _placement_optimise(
 
 placement_app.command("optimise")(_placement_optimise)
 placement_app.command("optimize", hidden=True)(_placement_optimise)
+
+
+class PlacementChoice(StrEnum):
+    """How ``layouts compare`` places agencies on each plan."""
+
+    optimised = "optimised"
+    default = "default"
+
+
+@layouts_app.command("compare")
+def layouts_compare(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML.")],
+    plans: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PLAN...",
+            help="Floor plan (DXF or GeoJSON), a building YAML (floors: [{level, file}]), or "
+            "a building's floor files joined by commas (levels 0, 1, ...).",
+        ),
+    ],
+    target_p90: Annotated[float, typer.Option("--target-p90", help="Target p90 wait in minutes.")],
+    replications: Annotated[
+        int | None, typer.Option(min=2, max=1000, help="Replications (default: scenario's).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: scenario's).")
+    ] = None,
+    placement: Annotated[
+        PlacementChoice,
+        typer.Option(help="Agencies placed by the placement optimiser, or the default rule."),
+    ] = PlacementChoice.optimised,
+    jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Each plan's slots, seats, the fewest counters meeting the target, and its best with
+    every slot used."""
+    from simulator.executors import make_executor
+    from simulator.layout_compare import compare_layouts
+    from simulator.scenario import load_scenario
+
+    if not math.isfinite(target_p90) or target_p90 <= 0:
+        raise SimulatorError(f"--target-p90 must be a positive number of minutes, got {target_p90}")
+    scenario = load_scenario(scenario_file)
+    layouts = [_layout_argument(p) for p in plans]
+
+    def progress(message: str) -> None:
+        if not as_json:
+            typer.echo(message, err=True)
+
+    with make_executor("local", jobs=jobs) as executor:
+        result = compare_layouts(
+            scenario,
+            layouts,
+            target_p90_min=target_p90,
+            replications=replications,
+            seed=seed,
+            placement=placement.value,
+            executor=executor,
+            progress=progress,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    typer.echo(result.to_text())
+
+
+def _layout_argument(text: str) -> Any:
+    """A ``layouts compare`` plan argument as a scenario layout: a floor-plan path (absolute),
+    a building file, or floor files joined by commas."""
+    from simulator.scenario import (
+        LAYOUT_SUFFIXES,
+        BuildingLayout,
+        FloorFile,
+        load_building_layout,
+    )
+
+    parts = [p for p in text.split(",") if p]
+    for part in parts:
+        if not Path(part).is_file():
+            raise SimulatorError(f"{part}: no such floor-plan or building file")
+    if len(parts) > 1:
+        floors = [FloorFile(level=i, file=str(Path(p).resolve())) for i, p in enumerate(parts)]
+        return BuildingLayout(floors=floors)
+    if text.lower().endswith((".yaml", ".yml")):
+        return load_building_layout(text)
+    if not text.lower().endswith(LAYOUT_SUFFIXES):
+        raise SimulatorError(
+            f"{text}: expected a floor plan ({', '.join(LAYOUT_SUFFIXES)}) or a building YAML"
+        )
+    return str(Path(text).resolve())
 
 
 @app.command("calibrate")

@@ -41,6 +41,7 @@ from simulator.executors import Executor, InlineExecutor
 from simulator.experiment import ExperimentResult
 from simulator.inputs import plan_for
 from simulator.metrics import OVERALL
+from simulator.placement.fit import fit_to_layout
 from simulator.plan import Plan, compile_plan
 from simulator.pooled import QUANTILES, wait_samples
 from simulator.queueing import erlang_c_servers_for_target
@@ -339,6 +340,8 @@ class _Evaluator:
 
     def run(self, allocation: Mapping[str, int], why: str) -> None:
         scenario = with_counters(self.scenario, allocation)
+        if self.walking:  # a placement that no longer holds a queue's counters gives way
+            scenario = fit_to_layout(scenario).scenario
         plan = plan_for(scenario) if self.walking else compile_plan(scenario)
         (result,) = run_paired(
             [plan], seed=self.seed, replications=self.replications, executor=self.executor
@@ -672,7 +675,6 @@ def scenario_with(scenario: Scenario, result: OptimizeResult) -> tuple[Scenario,
     notes). Raises :class:`SimulatorError` when the counters do not fit the layout's slots
     (an allocation within ``--slots`` larger than the plan)."""
     from simulator.errors import ScenarioError
-    from simulator.placement.fit import fit_to_layout
 
     fitted = fit_to_layout(with_counters(scenario, result.counters))
     try:

@@ -73,6 +73,7 @@ __all__ = [
     "check_run_size",
     "format_clock",
     "layout_relative_to",
+    "load_building_layout",
     "load_scenario",
     "parse_scenario",
     "scenario_to_data",
@@ -943,6 +944,32 @@ def load_scenario(path: str | Path) -> Scenario:
         ]
         return scenario.model_copy(update={"layout": BuildingLayout(floors=floors)})
     return scenario
+
+
+def load_building_layout(path: str | Path) -> BuildingLayout:
+    """Read a building file: YAML with ``floors: [{level, file}, ...]``, as a scenario's
+    ``layout`` of several floors; each file is resolved against the building file's folder."""
+    path = Path(path)
+    source = str(path)
+    data, _ = read_yaml_file(path, kind="building")
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            "expected a mapping with 'floors: [{level, file}, ...]' at the top level", file=source
+        )
+    try:
+        building = BuildingLayout.model_validate(data)
+    except ValidationError as exc:
+        raise explain_validation_error(
+            exc,
+            data,
+            source,
+            unknown_key_hint="a building file has 'floors' with 'level' and 'file'",
+        ) from None
+    floors = [
+        FloorFile(level=f.level, file=_resolve_plan(path, f.file, source, f"floors[{i}].file"))
+        for i, f in enumerate(building.floors)
+    ]
+    return BuildingLayout(floors=floors)
 
 
 def _resolve_plan(scenario_path: Path, file: str, source: str, field: str) -> str:
