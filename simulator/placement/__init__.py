@@ -9,9 +9,9 @@ depends on the placement, and it adds up over counters: with each queue's zone f
 assignment problem (:mod:`~simulator.placement.problem`).
 
 - **Together.** A queue's counters take one *block*: slots in one slot group (the slots
-  nearest one waiting zone) joined by steps of at most twice the median distance between
-  neighbouring slots, i.e. side by side along a row. A ``cluster`` (agency field) stands side
-  by side too: its queues take consecutive pieces of one run of slots.
+  nearest one waiting zone), side by side (each next to another, with no other queue's slot
+  between; :mod:`~simulator.placement.problem`). A ``cluster`` (agency field) stands side by
+  side too: its queues take consecutive pieces of one joined set of slots.
 - **Zones.** A queue's visitors wait where the site's zone rule sends them (busiest queue
   first, nearest zone with room). The optimiser costs a block with its nearest zone and keeps
   every zone's load within the rule's bound, so the rule then gives each queue that zone.

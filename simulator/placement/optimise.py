@@ -123,7 +123,7 @@ class PlacementResult:
     split_queues: tuple[str, ...]
     """Queues whose counters are not together (one slot group, joined) after."""
     split_clusters: tuple[str, ...]
-    """Clusters not in one slot group after."""
+    """Clusters not side by side after (slots in several slot groups, or not joined)."""
     before_split_queues: tuple[str, ...]
     before_split_clusters: tuple[str, ...]
     relaxed: tuple[str, ...]
@@ -227,9 +227,9 @@ def _kept(queues: Sequence[str], clusters: Sequence[str]) -> str:
     if queues:
         parts.append(f"counters apart at {', '.join(queues)}")
     if clusters:
-        parts.append(f"clusters over several slot groups: {', '.join(clusters)}")
+        parts.append(f"clusters not side by side: {', '.join(clusters)}")
     if not parts:
-        return "; every queue's counters together, every cluster in one slot group"
+        return "; every queue's counters together, every cluster side by side"
     return "; " + "; ".join(parts)
 
 
@@ -366,8 +366,7 @@ def _split_queues(geo: Geometry, site: SiteLayout) -> tuple[str, ...]:
     for queue, slots in site.agency_slots.items():
         members = [index[s] for s in slots]
         if len(members) > 1 and (
-            len({geo.group[i] for i in members}) > 1
-            or not connected(members, geo.distance, geo.link_m)
+            len({geo.group[i] for i in members}) > 1 or not connected(members, geo.joined)
         ):
             out.append(queue)
     return tuple(out)
@@ -376,17 +375,25 @@ def _split_queues(geo: Geometry, site: SiteLayout) -> tuple[str, ...]:
 def _split_clusters(
     geo: Geometry, site: SiteLayout, needs: Sequence[QueueNeeds]
 ) -> tuple[str, ...]:
-    """Clusters (of two or more queues) whose counters are in more than one slot group."""
+    """Clusters (of two or more queues) not side by side: their slots not all in one slot
+    group, or not joined."""
     index = {s: i for i, s in enumerate(geo.slots)}
-    groups: dict[str, set[str]] = {}
+    slots: dict[str, list[int]] = {}
     members: dict[str, int] = {}
     for q in needs:
         if q.cluster:
             members[q.cluster] = members.get(q.cluster, 0) + 1
-            groups.setdefault(q.cluster, set()).update(
-                geo.group[index[s]] for s in site.agency_slots.get(q.id, ())
+            slots.setdefault(q.cluster, []).extend(
+                index[s] for s in site.agency_slots.get(q.id, ())
             )
-    return tuple(sorted(c for c, g in groups.items() if len(g) > 1 and members[c] > 1))
+    return tuple(
+        sorted(
+            c
+            for c, mine in slots.items()
+            if members[c] > 1
+            and (len({geo.group[i] for i in mine}) > 1 or not connected(mine, geo.joined))
+        )
+    )
 
 
 def _describe_before(scenario: Scenario, site: SiteLayout, layout: FloorPlan | Building) -> str:

@@ -2,10 +2,14 @@
 walking costs, the blocks of slots a queue (or a cluster) may take, and what each costs.
 
 A *block* is a set of slots for one queue's counters: all in one slot group (the slots
-nearest one waiting zone, :func:`~simulator.floorplan.site.slot_groups`) and joined by steps
-of at most :data:`LINK_FACTOR` times the median distance between neighbouring slots, so a
-queue's counters stand side by side along a row (or round one corner), never at two ends of
-a wall. A *run* is an ordered block, for a cluster: its queues take consecutive pieces of it.
+nearest one waiting zone, :func:`~simulator.floorplan.site.slot_groups`) and *joined*: each
+reachable from the others by steps between neighbouring slots. Two slots on one floor are
+neighbours when no third slot is nearer to both (the relative neighbourhood graph: along a
+row, a slot's neighbours are the slots either side of it, never the one beyond) and they are
+at most :data:`LINK_FACTOR` times the median distance between nearest slots apart (a row
+ends at a gap). So a queue's counters stand side by side along a row or round a corner,
+never at two ends of a wall or with another queue's counter between them. A cluster's
+queues take consecutive pieces of one joined set, in walking order.
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ __all__ = [
 ]
 
 LINK_FACTOR = 2.0
-"""Slots of one block are joined by steps of at most this many times the median distance
-between neighbouring slots of the layout."""
+"""Neighbouring slots are at most this many times the median distance between nearest slots
+apart (a wider gap ends a row)."""
 
 Block = tuple[int, ...]
 """Indices of slots (into :attr:`Geometry.slots`), sorted."""
@@ -144,6 +148,8 @@ class Geometry:
     link_m: float
     distance: np.ndarray
     """Metres between slots (infinite between floors)."""
+    joined: np.ndarray
+    """Whether two slots are neighbours (see the module docstring)."""
 
     @property
     def candidates(self) -> dict[str, int]:
@@ -190,6 +196,7 @@ def geometry(scenario: Scenario, building: Building) -> Geometry:
     distance[levels[:, None] != levels[None, :]] = np.inf
     neighbour = np.where(np.eye(len(slots), dtype=bool), np.inf, distance).min(axis=1)
     finite = neighbour[np.isfinite(neighbour)]
+    link = LINK_FACTOR * float(np.median(finite)) if finite.size else math.inf
     return Geometry(
         slots=slots,
         rows=slot_rows,
@@ -205,14 +212,31 @@ def geometry(scenario: Scenario, building: Building) -> Geometry:
         room={z: ZONE_SLACK * c / total for z, c in capacity.items()},
         front=front,
         exits=exits or (front[EXIT],),
-        link_m=LINK_FACTOR * float(np.median(finite)) if finite.size else math.inf,
+        link_m=link,
         distance=distance,
+        joined=_neighbourhood(distance, link),
     )
 
 
+def _neighbourhood(distance: np.ndarray, link: float) -> np.ndarray:
+    """Neighbours: no third slot nearer to both, and at most ``link`` metres apart."""
+    n = len(distance)
+    joined = np.zeros((n, n), dtype=bool)
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = distance[i, j]
+            if not d <= link:
+                continue
+            between = np.maximum(distance[i], distance[j]) < d - 1e-6
+            between[[i, j]] = False
+            joined[i, j] = joined[j, i] = not between.any()
+    return joined
+
+
 # ---------------------------------------------------------------------------------- blocks
-def connected(members: Sequence[int], distance: np.ndarray, link: float) -> bool:
-    """Whether ``members`` are joined by steps of at most ``link`` metres."""
+def connected(members: Sequence[int], joined: np.ndarray) -> bool:
+    """Whether ``members`` are joined: each reached from the others by steps between
+    neighbours (``joined``, :attr:`Geometry.joined`) among them."""
     if not members:
         return True
     seen = {members[0]}
@@ -220,70 +244,136 @@ def connected(members: Sequence[int], distance: np.ndarray, link: float) -> bool
     while todo:
         i = todo.pop()
         for j in members:
-            if j not in seen and distance[i, j] <= link:
+            if j not in seen and joined[i, j]:
                 seen.add(j)
                 todo.append(j)
     return len(seen) == len(members)
 
 
-def _runs(geo: Geometry, n: int, scope: Sequence[str]) -> list[tuple[int, ...]]:
-    """Ordered runs of ``n`` joined slots in one scope: from every slot, walking on to the
-    nearest next slot, one way and the other (ties by slot order)."""
-    d = geo.distance
+MAX_SETS = 5_000
+"""Most joined sets of slots enumerated per size and scope; past it, the sets grown from each
+slot (its nearest, and the runs from it) stand in (a dense grid of slots and a long queue)."""
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _neighbours(geo: Geometry, scope: Sequence[str]) -> list[set[int]]:
+    """Slots joined to each slot: within the link distance, in the same scope."""
     count = len(geo.slots)
-    out = []
-    for seed in range(count):
-        allowed = [j for j in range(count) if scope[j] == scope[seed]]
+    return [
+        {j for j in range(count) if scope[j] == scope[i] and geo.joined[i, j]} for i in range(count)
+    ]
+
+
+def _joined_sets(near: list[set[int]], n: int, limit: int) -> list[Block]:
+    """Every joined set of ``n`` slots, each once (Wernicke's ESU enumeration: a set is grown
+    from its lowest slot by the exclusive neighbours of the slot last added)."""
+    out: list[Block] = []
+
+    def extend(
+        chosen: frozenset[int], reach: frozenset[int], extension: set[int], root: int
+    ) -> None:
+        if len(chosen) == n:
+            out.append(tuple(sorted(chosen)))
+            if len(out) > limit:
+                raise _TooMany
+            return
+        extension = set(extension)
+        while extension:
+            w = extension.pop()
+            exclusive = {u for u in near[w] if u > root and u not in chosen and u not in reach}
+            extend(chosen | {w}, reach | near[w] | {w}, extension | exclusive, root)
+
+    for root in range(len(near)):
+        extend(
+            frozenset({root}),
+            frozenset(near[root] | {root}),
+            {u for u in near[root] if u > root},
+            root,
+        )
+    return out
+
+
+def _grown(geo: Geometry, n: int, scope: Sequence[str], near: list[set[int]]) -> list[Block]:
+    """Joined sets grown from every slot: its ``n`` nearest, and the runs walking on to the
+    nearest next slot one way and the other (when there are too many to enumerate)."""
+    d = geo.distance
+    found: set[Block] = set()
+    for seed in range(len(geo.slots)):
+        allowed = [j for j in range(len(geo.slots)) if scope[j] == scope[seed]]
         if len(allowed) < n:
             continue
+        ball = sorted(allowed, key=lambda j: (float(d[seed, j]), j))[:n]
+        if connected(ball, geo.joined):
+            found.add(tuple(sorted(ball)))
         for sign in (1, -1):
             run = [seed]
             while len(run) < n:
                 last = run[-1]
-                rest = [j for j in allowed if j not in run]
-                nxt = min(rest, key=lambda j: (float(d[last, j]), sign * j))
-                if d[last, nxt] > geo.link_m:
+                options = [j for j in near[last] if j not in run]
+                if not options:
                     break
-                run.append(nxt)
+                steps = {j: (float(d[last, j]), sign * j) for j in options}
+                run.append(min(options, key=steps.__getitem__))
             if len(run) == n:
-                out.append(tuple(run))
-    return out
+                found.add(tuple(sorted(run)))
+    return sorted(found)
 
 
 def blocks(geo: Geometry, n: int, scope: Sequence[str], *, loose: bool = False) -> list[Block]:
-    """Candidate blocks of ``n`` slots within one scope (e.g. :attr:`Geometry.group`): from
-    every slot its ``n`` nearest, and the runs from it; only joined ones unless ``loose``
-    (then just the ``n`` nearest, for a queue that cannot be joined)."""
-    d = geo.distance
-    found: set[Block] = set()
-    count = len(geo.slots)
-    for seed in range(count):
-        allowed = [j for j in range(count) if scope[j] == scope[seed]]
-        if len(allowed) < n:
-            continue
-        ball = sorted(allowed, key=lambda j: (d[seed, j], j))[:n]
-        if loose or connected(ball, d, geo.link_m):
-            found.add(tuple(sorted(ball)))
-    if not loose:
-        found.update(tuple(sorted(run)) for run in _runs(geo, n, scope))
-    return sorted(found)
+    """Candidate blocks of ``n`` slots within one scope (e.g. :attr:`Geometry.group`): every
+    joined set of ``n`` slots (up to :data:`MAX_SETS`, else those grown from each slot); with
+    ``loose``, each slot's ``n`` nearest instead (for a queue no joined set can hold)."""
+    if loose:
+        d = geo.distance
+        found = set()
+        for seed in range(len(geo.slots)):
+            allowed = [j for j in range(len(geo.slots)) if scope[j] == scope[seed]]
+            if len(allowed) >= n:
+                found.add(tuple(sorted(sorted(allowed, key=lambda j: (float(d[seed, j]), j))[:n])))
+        return sorted(found)
+    near = _neighbours(geo, scope)
+    try:
+        return sorted(_joined_sets(near, n, MAX_SETS))
+    except _TooMany:
+        return _grown(geo, n, scope, near)
+
+
+def _path_order(geo: Geometry, block: Block, near: list[set[int]]) -> list[int]:
+    """The slots of a joined set in walking order: from an end (the slot with the fewest
+    neighbours in the set), on to the nearest slot not yet visited."""
+    members = set(block)
+    start = min(block, key=lambda j: (len(near[j] & members), j))
+    order = [start]
+    while len(order) < len(block):
+        last = order[-1]
+        rest = [j for j in block if j not in order]
+        order.append(min(rest, key=lambda j: (float(geo.distance[last, j]), j)))
+    return order
 
 
 def cluster_runs(
     geo: Geometry, queues: Sequence[QueueNeeds], scope: Sequence[str]
 ) -> list[dict[str, Block]]:
-    """Ways to put a cluster's queues side by side: a run of all their counters in one scope,
-    cut into consecutive pieces, one per queue, in every order of the queues."""
+    """Ways to put a cluster's queues side by side: a joined set of all their counters in one
+    scope, in walking order, cut into consecutive pieces (each joined), one per queue, in
+    every order of the queues."""
     total = sum(q.counters for q in queues)
+    near = _neighbours(geo, scope)
     seen: set[tuple[tuple[str, Block], ...]] = set()
     out = []
-    for run in _runs(geo, total, scope):
+    for joined in blocks(geo, total, scope):
+        run = _path_order(geo, joined, near)
         for order in itertools.permutations(queues):
             pieces: dict[str, Block] = {}
             at = 0
             for q in order:
                 pieces[q.id] = tuple(sorted(run[at : at + q.counters]))
                 at += q.counters
+            if not all(connected(p, geo.joined) for p in pieces.values()):
+                continue
             key = tuple(sorted(pieces.items()))
             if key not in seen:
                 seen.add(key)
