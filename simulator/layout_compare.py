@@ -37,7 +37,7 @@ from simulator.experiment import ExperimentResult
 from simulator.floorplan.site import as_building, waiting_zones
 from simulator.inputs import layout_for, plan_for
 from simulator.metrics import OVERALL
-from simulator.optimize import P90_SHARE, optimise_counters
+from simulator.optimize import P90_SHARE, QueueRuns, optimise_counters
 from simulator.placement import optimise_placement
 from simulator.placement.fit import fit_to_layout
 from simulator.plan import compile_plan
@@ -267,6 +267,7 @@ def compare_layouts(
     say = progress or (lambda _message: None)
     rows: list[LayoutRow] = []
     runs: list[ExperimentResult | None] = []
+    shared = QueueRuns()
     for layout in layouts:
         say(f"{_name(layout)}: optimising counters within its slots")
         row, run = _one_layout(
@@ -278,6 +279,7 @@ def compare_layouts(
             placement=placement,
             executor=executor,
             progress=progress,
+            queue_runs=shared,
         )
         rows.append(row)
         runs.append(run)
@@ -328,6 +330,7 @@ def _one_layout(
     placement: Placement,
     executor: Executor | None,
     progress: Progress | None,
+    queue_runs: QueueRuns,
 ) -> tuple[LayoutRow, ExperimentResult | None]:
     moved, notes = on_layout(scenario, layout)
     plan_layout = layout_for(moved)
@@ -364,8 +367,9 @@ def _one_layout(
         seed=seed,
         executor=executor,
         progress=progress,
+        queue_runs=queue_runs,
     )
-    allocation = _fill(moved, dict(found.counters), slots, replications, seed, executor)
+    allocation = _fill(moved, dict(found.counters), slots, replications, seed, executor, queue_runs)
     best = fit_to_layout(with_counters(moved, allocation)).scenario
     if placement == "optimised":
         best = optimise_placement(best, simulate=False).scenario
@@ -399,6 +403,7 @@ def _fill(
     replications: int,
     seed: int,
     executor: Executor | None,
+    queue_runs: QueueRuns,
 ) -> dict[str, int]:
     """Give the slots left over to the queues where one more counter cuts waiting most (the
     people waiting on average, their agencies together), a few at a time: each round
@@ -411,12 +416,7 @@ def _fill(
     known: dict[tuple[str, int], float] = {}
 
     def measure(counts: Mapping[str, int]) -> None:
-        (result,) = run_paired(
-            [compile_plan(with_counters(scenario, counts))],
-            seed=seed,
-            replications=replications,
-            executor=executor,
-        )
+        result = queue_runs.run(with_counters(scenario, counts), seed, replications, executor)
         waiting = result.summary.set_index("agency")["queue_mean"]
         for queue, count in counts.items():
             known[(queue, count)] = float(sum(waiting[a] for a in members[queue]))

@@ -39,7 +39,7 @@ from simulator.compare import DEFAULT_THRESHOLDS, run_paired, threshold_for
 from simulator.errors import SimulatorError
 from simulator.executors import Executor, InlineExecutor
 from simulator.experiment import ExperimentResult
-from simulator.inputs import plan_for
+from simulator.inputs import plan_for, scenario_fingerprint
 from simulator.metrics import OVERALL
 from simulator.placement.fit import fit_to_layout
 from simulator.plan import Plan, compile_plan
@@ -56,6 +56,7 @@ __all__ = [
     "AgencyResult",
     "OptimizeResult",
     "QueueResult",
+    "QueueRuns",
     "erlang_c_start",
     "floor_plan_slots",
     "optimise_counters",
@@ -308,6 +309,32 @@ def erlang_c_start(plan: Plan, *, target_p90_min: float) -> dict[str, int]:
     return start
 
 
+class QueueRuns:
+    """Runs of queues only (no walking), kept by what decides them: the scenario without its
+    layout, the seed and the replications. Optimisations of one scenario on several layouts
+    (``layouts compare``) share them, since without walking a layout changes nothing."""
+
+    def __init__(self) -> None:
+        self._runs: dict[tuple[str, int, int], ExperimentResult] = {}
+        self.reused = 0
+
+    def run(
+        self, scenario: Scenario, seed: int, replications: int, executor: Executor | None
+    ) -> ExperimentResult:
+        """The run of ``scenario`` without walking, simulated once."""
+        bare = scenario.model_copy(update={"layout": None, "placement": {}, "zones": {}})
+        key = (scenario_fingerprint(bare), seed, replications)
+        found = self._runs.get(key)
+        if found is not None:
+            self.reused += 1
+            return found
+        (result,) = run_paired(
+            [compile_plan(bare)], seed=seed, replications=replications, executor=executor
+        )
+        self._runs[key] = result
+        return result
+
+
 class _Evaluator:
     """Simulates allocations (counters per queue) with one seed and remembers, per queue and
     count of counters, the run that measured it (its pooled figures and its holders'
@@ -322,7 +349,9 @@ class _Evaluator:
         executor: Executor,
         progress: Progress | None,
         walking: bool,
+        cache: QueueRuns,
     ) -> None:
+        self.cache = cache
         self.scenario = scenario
         self.walking = walking
         self.seed = seed
@@ -342,10 +371,14 @@ class _Evaluator:
         scenario = with_counters(self.scenario, allocation)
         if self.walking:  # a placement that no longer holds a queue's counters gives way
             scenario = fit_to_layout(scenario).scenario
-        plan = plan_for(scenario) if self.walking else compile_plan(scenario)
-        (result,) = run_paired(
-            [plan], seed=self.seed, replications=self.replications, executor=self.executor
-        )
+            (result,) = run_paired(
+                [plan_for(scenario)],
+                seed=self.seed,
+                replications=self.replications,
+                executor=self.executor,
+            )
+        else:
+            result = self.cache.run(scenario, self.seed, self.replications, self.executor)
         self.simulations += 1
         if self.progress is not None:
             where = "on the floor plan" if self.walking else "queues only"
@@ -503,6 +536,7 @@ def optimise_counters(
     seed: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    queue_runs: QueueRuns | None = None,
 ) -> OptimizeResult:
     """The counters per queue meeting ``target_p90_min`` (overall and at every agency) with
     the fewest counters in total, within ``slots`` (default: the floor plan's counter slots;
@@ -511,6 +545,7 @@ def optimise_counters(
     The search simulates queues without walking (faster, and a probe may need more counters
     than the floor plan has slots); the allocation found is confirmed, and reported, in full
     simulations on the floor plan. What one more counter buys is measured without walking.
+    ``queue_runs`` keeps the runs without walking for another call on the same scenario.
     """
     if not math.isfinite(target_p90_min) or target_p90_min <= 0:
         raise SimulatorError(
@@ -543,6 +578,7 @@ def optimise_counters(
     plan = compile_plan(scenario)
     start = erlang_c_start(plan, target_p90_min=target_p90_min)
     closed = {q.id for q in plan.queues if not plan.queue_open(q)}
+    cache = queue_runs if queue_runs is not None else QueueRuns()
 
     def evaluator(walking: bool, seed: int) -> _Evaluator:
         return _Evaluator(
@@ -552,6 +588,7 @@ def optimise_counters(
             executor=executor if executor is not None else InlineExecutor(),
             progress=progress,
             walking=walking,
+            cache=cache,
         )
 
     queues = evaluator(False, chosen_seed)
