@@ -27,6 +27,7 @@ PLANS = ("korpri-central.geojson", "korpri-clusters.geojson", "korpri-compact.ge
 
 
 def main() -> None:
+    """Time both, print the figures and the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replications", type=int, default=10)
     parser.add_argument("--jobs", type=int, default=1)
@@ -38,9 +39,7 @@ def main() -> None:
     result = None
     for _ in range(args.rounds):
         started = time.perf_counter()
-        run_experiment(
-            plan_for(scenario), seed=scenario.run.seed, replications=args.replications
-        )
+        run_experiment(plan_for(scenario), seed=scenario.run.seed, replications=args.replications)
         best_run = min(best_run, time.perf_counter() - started)
         started = time.perf_counter()
         with make_executor("local", jobs=args.jobs) as executor:

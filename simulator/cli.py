@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from simulator.experiment import Progress
-    from simulator.floorplan.model import FloorPlan
     from simulator.plan import Plan
     from simulator.walking import SiteLayout
 
@@ -739,22 +738,21 @@ def floorplan_show(
 
 
 def _counter_values(
-    floor: FloorPlan, name: str, scenario_path: Path, metric: ShowMetric
+    plan_path: Path, scenario_path: Path, metric: ShowMetric
 ) -> tuple[SiteLayout, dict[str, float]]:
-    """The scenario compiled onto ``floor`` and, per counter slot, its agency's simulated
-    ``metric`` (mean over the scenario's replications)."""
+    """The scenario moved onto ``plan_path`` (its placement and counter groups kept where the
+    plan takes them) and, per counter slot, the simulated ``metric`` of the agencies its queue
+    serves (the worst p90 of a counter group's agencies; utilisation is the queue's). A p90
+    not reached (more than 10% never called) has no colour."""
     from simulator.experiment import run_experiment
-    from simulator.floorplan.site import compile_site
+    from simulator.inputs import site_for
+    from simulator.layout_compare import on_layout
     from simulator.plan import compile_plan
     from simulator.scenario import load_scenario
 
-    scenario = load_scenario(scenario_path)
-    site = compile_site(
-        floor,
-        counters={a.id: a.counters for a in scenario.agencies},
-        slots={a.id: a.slots for a in scenario.agencies if a.slots} or None,
-        name=name,
-    )
+    scenario, _ = on_layout(load_scenario(scenario_path), str(plan_path.resolve()))
+    site = site_for(scenario)
+    assert site is not None
     result = run_experiment(
         compile_plan(scenario, site=site),
         seed=scenario.run.seed,
@@ -762,12 +760,15 @@ def _counter_values(
     )
     column = "wait_p90_min" if metric is ShowMetric.p90 else "utilisation"
     by_agency = result.summary.set_index("agency")[column]
-    values = {
-        slot: float(by_agency[agency])
-        for agency, slots in site.agency_slots.items()
-        for slot in slots
-        if agency in by_agency.index
-    }
+    values: dict[str, float] = {}
+    for queue, slots in site.agency_slots.items():
+        served = [
+            float(by_agency[a.id])
+            for a in scenario.agencies
+            if scenario.queue_of(a.id) == queue and a.id in by_agency.index
+        ]
+        if served and math.isfinite(max(served)):
+            values |= dict.fromkeys(slots, max(served))
     return site, values
 
 
@@ -791,7 +792,7 @@ def _show_with_results(
     floor = load_floorplan(plan_path)
     site, values = None, None
     if scenario_path is not None:
-        site, values = _counter_values(floor, plan_path.stem, scenario_path, metric)
+        site, values = _counter_values(plan_path, scenario_path, metric)
     route = None
     if route_to is not None:
         distance, route = find_route(floor, route_to, route_from)

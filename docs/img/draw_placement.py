@@ -22,6 +22,7 @@ OUT = Path(__file__).resolve().parent / "placement-compact.png"
 
 
 def main() -> None:
+    """Optimise the placement and draw both placements, one above the other."""
     scenario = load_scenario(REPO / "scenarios" / "monday-compact.yaml")
     result = optimise_placement(scenario, simulate=False)
     plan = read_floorplan(REPO / "layouts" / "korpri-compact.geojson")
