@@ -563,10 +563,14 @@ def optimise_counters(
         slots_from = f"floor plan {plans}" if slots is not None and plans else "none"
     current = scenario.queue_counters()
     if slots is not None and slots < len(current):
+        what = (
+            f"{len(current)} queues (agencies and counter groups)"
+            if scenario.counter_groups
+            else f"{len(current)} agencies"
+        )
         raise SimulatorError(
-            f"{slots} counter slots ({slots_from}) cannot hold {len(current)} queues (agencies "
-            "and counter groups) with at least one counter each; expected at least as many "
-            "slots as queues"
+            f"{slots} counter slots ({slots_from}) cannot hold {what} with at least one counter "
+            "each; expected at least one slot per agency or counter group"
         )
     scenario = scenario.model_copy(
         update={

@@ -82,7 +82,7 @@ def test_too_few_slots_gives_the_best_allocation_and_who_misses(
     assert data["feasible"] is False and data["total_counters"] == 5
     assert data["counters"] == result.counters
     assert "misses at:" in result.to_text()
-    with pytest.raises(SimulatorError, match="cannot hold 4 queues"):
+    with pytest.raises(SimulatorError, match="cannot hold 4 agencies"):
         optimise_counters(small, target_p90_min=TARGET, slots=3, replications=4)
 
 
