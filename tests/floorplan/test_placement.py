@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, DxfMaker
 from ezdxf.layouts import Modelspace
 
 from simulator.cli import main
@@ -32,7 +32,9 @@ from simulator.scenario import (
     scenario_to_data,
 )
 
+REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
+DxfMaker = Callable[..., Path]
 SHIPPED = ("monday", "monday-clusters", "monday-compact", "monday-two-floors")
 
 
