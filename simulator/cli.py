@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from simulator.experiment import Progress
-    from simulator.floorplan.model import FloorPlan
     from simulator.plan import Plan
     from simulator.walking import SiteLayout
 
@@ -42,8 +41,12 @@ app = typer.Typer(
 )
 scenario_app = typer.Typer(help="Scenario files.", no_args_is_help=True)
 floorplan_app = typer.Typer(help="Floor-plan drawings (DXF or GeoJSON).", no_args_is_help=True)
+placement_app = typer.Typer(help="Agencies on counter slots (placement).", no_args_is_help=True)
+layouts_app = typer.Typer(help="Floor-plan layouts side by side.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(floorplan_app, name="floorplan")
+app.add_typer(placement_app, name="placement")
+app.add_typer(layouts_app, name="layouts")
 
 
 class Format(StrEnum):
@@ -86,7 +89,7 @@ def scenario_check(
     scenario = load_scenario(file)
     plan = plan_for(scenario, source=str(file))
     open_agencies = sum(1 for a in plan.agencies if a.open_today)
-    counters = sum(a.counters for a in scenario.agencies)
+    counters = scenario.total_counters
     expected = sum(a.expected_arrivals for a in plan.agencies)
     typer.echo(
         f"{file}: OK - {scenario.name!r}: {len(scenario.agencies)} agencies "
@@ -188,9 +191,39 @@ def compare(
         bool, typer.Option("--all", help="Show every agency row, not only significant ones.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    practical_p90_min: Annotated[
+        float,
+        typer.Option(
+            "--practical-p90-min",
+            min=0,
+            help="Wait differences (p90 and the others) under this many minutes are about "
+            "the same.",
+        ),
+    ] = 1.0,
+    practical_share_pp: Annotated[
+        float,
+        typer.Option(
+            "--practical-share-pp",
+            min=0,
+            help="Share differences (within target ...) under this many percentage points are "
+            "about the same.",
+        ),
+    ] = 1.0,
+    practical_walk_m: Annotated[
+        float,
+        typer.Option(
+            "--practical-walk-m", min=0, help="Walking differences under this are about the same."
+        ),
+    ] = 5.0,
 ) -> None:
-    """Paired comparison of scenarios against the first under common random numbers."""
-    from simulator.compare import comparison_table, paired_differences, run_paired
+    """Paired comparison of scenarios against the first under common random numbers;
+    differences under the practical thresholds are about the same."""
+    from simulator.compare import (
+        comparison_table,
+        paired_differences,
+        practical_thresholds,
+        run_paired,
+    )
     from simulator.executors import make_executor
     from simulator.inputs import plan_for
     from simulator.scenario import load_scenario
@@ -210,12 +243,20 @@ def compare(
         results = run_paired(
             plans, seed=chosen_seed, replications=reps, executor=executor, progress=progress
         )
+    thresholds = practical_thresholds(
+        p90_min=practical_p90_min, share_pp=practical_share_pp, walk_m=practical_walk_m
+    )
     base = results[0]
-    tables = [paired_differences(base, other) for other in results[1:]]
+    tables = [paired_differences(base, other, thresholds=thresholds) for other in results[1:]]
+    settings = {
+        "p90_min": practical_p90_min,
+        "share_pp": practical_share_pp,
+        "walk_m": practical_walk_m,
+    }
     if as_json:
         names = [s.name for s in scenarios]
         data = _comparison_json(scenario_files, names, tables, seed=chosen_seed, replications=reps)
-        typer.echo(json.dumps(data, ensure_ascii=False))
+        typer.echo(json.dumps(data | {"practical_thresholds": settings}, ensure_ascii=False))
         return
     for f, table in zip(scenario_files[1:], tables, strict=True):
         typer.echo(
@@ -225,7 +266,12 @@ def compare(
             comparison_table(table, name_a=scenario_files[0].stem, name_b=f.stem, all_rows=all_rows)
         )
         typer.echo("")
-    typer.echo("B - A with its 95% confidence interval; verdicts know whether lower is better")
+    typer.echo(
+        "B - A with its 95% confidence interval; verdicts know whether lower is better; "
+        f"'about the same': |B - A| under the practical threshold ({practical_p90_min:g} min "
+        f"of waiting, {practical_share_pp:g} percentage points of a share, "
+        f"{practical_walk_m:g} m of walking)"
+    )
 
 
 def _comparison_json(
@@ -344,10 +390,15 @@ def optimize(
     ] = None,
     jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Scenario YAML to write with the counters found."),
+    ] = None,
 ) -> None:
-    """Fewest counters per agency meeting a p90 wait target, within the floor plan's slots."""
+    """Fewest counters per agency (or counter group) meeting a p90 wait target, within the
+    floor plan's slots."""
     from simulator.executors import make_executor
-    from simulator.optimize import optimise_counters
+    from simulator.optimize import optimise_counters, scenario_with
     from simulator.scenario import load_scenario
 
     if not math.isfinite(target_p90) or target_p90 <= 0:
@@ -368,10 +419,171 @@ def optimize(
             executor=executor,
             progress=progress,
         )
+    notes: list[str] = []
+    if out is not None:
+        from simulator.output import write_scenario
+
+        written, notes = scenario_with(scenario, result)
+        write_scenario(
+            written,
+            out,
+            comment=f"Counters by `mpp-sim optimize --target-p90 {target_p90:g}` from "
+            f"{scenario_file.name}.",
+        )
+    if as_json:
+        data = result.to_json() | ({"out": str(out), "notes": notes} if out else {})
+        typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    typer.echo(result.to_text())
+    for note in notes:
+        typer.echo(f"note: {note}")
+    if out is not None:
+        typer.echo(f"wrote {out}")
+
+
+def _placement_optimise(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Scenario YAML to write, with the placement filled.")
+    ],
+    replications: Annotated[
+        int, typer.Option(min=1, max=1000, help="Days simulated before and after.")
+    ] = 3,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: scenario's).")
+    ] = None,
+    no_simulation: Annotated[
+        bool, typer.Option("--no-simulation", help="Only the cost model, no simulation.")
+    ] = False,
+    jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Place every agency (and counter group) on the layout's slots so visitors walk least,
+    keeping each one's counters and each cluster together; write the scenario with it."""
+    from simulator.executors import make_executor
+    from simulator.output import write_scenario
+    from simulator.placement import optimise_placement
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(scenario_file)
+
+    def progress(message: str) -> None:
+        if not as_json:
+            typer.echo(message, err=True)
+
+    with make_executor("local", jobs=jobs) as executor:
+        result = optimise_placement(
+            scenario,
+            simulate=not no_simulation,
+            replications=replications,
+            seed=seed,
+            executor=executor,
+            progress=progress,
+        )
+    write_scenario(
+        result.scenario,
+        out,
+        comment=f"Placement by `mpp-sim placement optimise` from {scenario_file.name}.",
+    )
+    if as_json:
+        typer.echo(json.dumps(result.to_json() | {"out": str(out)}, ensure_ascii=False))
+        return
+    typer.echo(result.to_text())
+    typer.echo(f"wrote {out}")
+
+
+placement_app.command("optimise")(_placement_optimise)
+placement_app.command("optimize", hidden=True)(_placement_optimise)
+
+
+class PlacementChoice(StrEnum):
+    """How ``layouts compare`` places agencies on each plan."""
+
+    optimised = "optimised"
+    default = "default"
+
+
+@layouts_app.command("compare")
+def layouts_compare(
+    scenario_file: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML.")],
+    plans: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PLAN...",
+            help="Floor plan (DXF or GeoJSON), a building YAML (floors: [{level, file}]), or "
+            "a building's floor files joined by commas (levels 0, 1, ...).",
+        ),
+    ],
+    target_p90: Annotated[float, typer.Option("--target-p90", help="Target p90 wait in minutes.")],
+    replications: Annotated[
+        int | None, typer.Option(min=2, max=1000, help="Replications (default: scenario's).")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Random seed (default: scenario's).")
+    ] = None,
+    placement: Annotated[
+        PlacementChoice,
+        typer.Option(help="Agencies placed by the placement optimiser, or the default rule."),
+    ] = PlacementChoice.optimised,
+    jobs: Annotated[int, typer.Option(min=1, max=256, help="Worker processes.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Each plan's slots, seats, the fewest counters meeting the target, and its best with
+    every slot used."""
+    from simulator.executors import make_executor
+    from simulator.layout_compare import compare_layouts
+    from simulator.scenario import load_scenario
+
+    if not math.isfinite(target_p90) or target_p90 <= 0:
+        raise SimulatorError(f"--target-p90 must be a positive number of minutes, got {target_p90}")
+    scenario = load_scenario(scenario_file)
+    layouts = [_layout_argument(p) for p in plans]
+
+    def progress(message: str) -> None:
+        if not as_json:
+            typer.echo(message, err=True)
+
+    with make_executor("local", jobs=jobs) as executor:
+        result = compare_layouts(
+            scenario,
+            layouts,
+            target_p90_min=target_p90,
+            replications=replications,
+            seed=seed,
+            placement=placement.value,
+            executor=executor,
+            progress=progress,
+        )
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
         return
     typer.echo(result.to_text())
+
+
+def _layout_argument(text: str) -> Any:
+    """A ``layouts compare`` plan argument as a scenario layout: a floor-plan path (absolute),
+    a building file, or floor files joined by commas."""
+    from simulator.scenario import (
+        LAYOUT_SUFFIXES,
+        BuildingLayout,
+        FloorFile,
+        load_building_layout,
+    )
+
+    parts = [p for p in text.split(",") if p]
+    for part in parts:
+        if not Path(part).is_file():
+            raise SimulatorError(f"{part}: no such floor-plan or building file")
+    if len(parts) > 1:
+        floors = [FloorFile(level=i, file=str(Path(p).resolve())) for i, p in enumerate(parts)]
+        return BuildingLayout(floors=floors)
+    if text.lower().endswith((".yaml", ".yml")):
+        return load_building_layout(text)
+    if not text.lower().endswith(LAYOUT_SUFFIXES):
+        raise SimulatorError(
+            f"{text}: expected a floor plan ({', '.join(LAYOUT_SUFFIXES)}) or a building YAML"
+        )
+    return str(Path(text).resolve())
 
 
 @app.command("calibrate")
@@ -526,22 +738,21 @@ def floorplan_show(
 
 
 def _counter_values(
-    floor: FloorPlan, name: str, scenario_path: Path, metric: ShowMetric
+    plan_path: Path, scenario_path: Path, metric: ShowMetric
 ) -> tuple[SiteLayout, dict[str, float]]:
-    """The scenario compiled onto ``floor`` and, per counter slot, its agency's simulated
-    ``metric`` (mean over the scenario's replications)."""
+    """The scenario moved onto ``plan_path`` (its placement and counter groups kept where the
+    plan takes them) and, per counter slot, the simulated ``metric`` of the agencies its queue
+    serves (the worst p90 of a counter group's agencies; utilisation is the queue's). A p90
+    not reached (more than 10% never called) has no colour."""
     from simulator.experiment import run_experiment
-    from simulator.floorplan.site import compile_site
+    from simulator.inputs import site_for
+    from simulator.layout_compare import on_layout
     from simulator.plan import compile_plan
     from simulator.scenario import load_scenario
 
-    scenario = load_scenario(scenario_path)
-    site = compile_site(
-        floor,
-        counters={a.id: a.counters for a in scenario.agencies},
-        slots={a.id: a.slots for a in scenario.agencies if a.slots} or None,
-        name=name,
-    )
+    scenario, _ = on_layout(load_scenario(scenario_path), str(plan_path.resolve()))
+    site = site_for(scenario)
+    assert site is not None
     result = run_experiment(
         compile_plan(scenario, site=site),
         seed=scenario.run.seed,
@@ -549,12 +760,15 @@ def _counter_values(
     )
     column = "wait_p90_min" if metric is ShowMetric.p90 else "utilisation"
     by_agency = result.summary.set_index("agency")[column]
-    values = {
-        slot: float(by_agency[agency])
-        for agency, slots in site.agency_slots.items()
-        for slot in slots
-        if agency in by_agency.index
-    }
+    values: dict[str, float] = {}
+    for queue, slots in site.agency_slots.items():
+        served = [
+            float(by_agency[a.id])
+            for a in scenario.agencies
+            if scenario.queue_of(a.id) == queue and a.id in by_agency.index
+        ]
+        if served and math.isfinite(max(served)):
+            values |= dict.fromkeys(slots, max(served))
     return site, values
 
 
@@ -578,7 +792,7 @@ def _show_with_results(
     floor = load_floorplan(plan_path)
     site, values = None, None
     if scenario_path is not None:
-        site, values = _counter_values(floor, plan_path.stem, scenario_path, metric)
+        site, values = _counter_values(plan_path, scenario_path, metric)
     route = None
     if route_to is not None:
         distance, route = find_route(floor, route_to, route_from)

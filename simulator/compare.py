@@ -43,7 +43,10 @@ __all__ = [
     "VERDICT_SAME",
     "comparison_table",
     "paired_differences",
+    "practical_thresholds",
     "run_paired",
+    "threshold_for",
+    "verdict",
 ]
 
 #: Whether a lower or a higher value of each KPI is better for visitors and the service.
@@ -118,6 +121,30 @@ COLUMNS = (
     "threshold",
     "verdict",
 )
+
+
+SHARE_KPIS = ("within_target", "waited_share", "stood_share")
+"""KPIs that are shares (0-1): their threshold is set in percentage points."""
+
+
+def practical_thresholds(
+    *,
+    p90_min: float = WAIT_THRESHOLD_MIN,
+    share_pp: float = DEFAULT_THRESHOLDS["within_target"] * 100,
+    walk_m: float = DEFAULT_THRESHOLDS["walk_mean_m"],
+) -> dict[str, float]:
+    """The thresholds a planner states in three numbers: minutes of every wait figure (the
+    p90 and the others), percentage points of every share (within target first), metres of
+    walking; the other KPIs keep :data:`DEFAULT_THRESHOLDS`. Refuses negative or non-finite
+    settings (naming the setting)."""
+    for name, value in (("p90_min", p90_min), ("share_pp", share_pp), ("walk_m", walk_m)):
+        if not math.isfinite(value) or value < 0:
+            raise SimulatorError(f"practical threshold {name} must be a number >= 0, got {value!r}")
+    out = dict(DEFAULT_THRESHOLDS)
+    out["wait_min"] = p90_min
+    out |= dict.fromkeys(SHARE_KPIS, share_pp / 100.0)
+    out["walk_mean_m"] = walk_m
+    return out
 
 
 def threshold_for(kpi: str, thresholds: Mapping[str, float] | None = None) -> float:
@@ -265,7 +292,7 @@ def comparison_table(diff: pd.DataFrame, *, name_a: str, name_b: str, all_rows: 
         if all_rows
         else diff[(diff["agency"] == "overall") | diff["verdict"].isin([VERDICT_A, VERDICT_B])]
     )
-    header = ["agency", "kpi", "A", "B", "B - A", "95% CI", "verdict"]
+    header = ["agency", "kpi", "A", "B", "B - A", "95% CI", "same if |B - A| <", "verdict"]
     rows = [header]
     for _, row in shown.iterrows():
         verdict = row["verdict"]
@@ -280,6 +307,7 @@ def comparison_table(diff: pd.DataFrame, *, name_a: str, name_b: str, all_rows: 
                 _fmt(row["mean_b"]),
                 _fmt(row["diff"]),
                 f"[{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]",
+                _fmt(row["threshold"]),
                 verdict,
             ]
         )
@@ -287,7 +315,7 @@ def comparison_table(diff: pd.DataFrame, *, name_a: str, name_b: str, all_rows: 
     lines = []
     for n, cells in enumerate(rows):
         parts = [
-            c.ljust(w) if i in (0, 1, 6) else c.rjust(w)
+            c.ljust(w) if i in (0, 1, 7) else c.rjust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ]
         lines.append("  ".join(parts).rstrip())

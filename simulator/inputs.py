@@ -15,13 +15,23 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from simulator.errors import FloorPlanError, ScenarioError
 from simulator.plan import Plan, compile_plan
-from simulator.scenario import Scenario, scenario_to_yaml
+from simulator.scenario import BuildingLayout, Scenario, scenario_to_yaml
 
 if TYPE_CHECKING:
+    from simulator.floorplan.building import FloorTimes
     from simulator.floorplan.model import Building, FloorPlan
     from simulator.walking import SiteLayout
 
-__all__ = ["content_sha256", "plan_for", "read_floorplan", "scenario_fingerprint", "site_for"]
+__all__ = [
+    "content_sha256",
+    "floor_times_for",
+    "layout_for",
+    "plan_for",
+    "queue_volumes",
+    "read_floorplan",
+    "scenario_fingerprint",
+    "site_for",
+]
 
 _CACHE_SIZE = 32
 V = TypeVar("V")
@@ -69,15 +79,10 @@ def read_floorplan(path: str | Path) -> FloorPlan:
     return cached if cached is not None else _floorplans.put(key, load_floorplan(path))
 
 
-def site_for(scenario: Scenario) -> SiteLayout | None:
-    """The walking seam of the scenario's floor plan or building (``None`` without a layout).
-
-    Each floor is read once per file content; the compiled layout is kept by the floors'
-    content, the agencies' counters and slots, and the walking settings that choose routes.
-    """
-    from simulator.floorplan.building import FloorTimes
+def layout_for(scenario: Scenario) -> FloorPlan | Building | None:
+    """The scenario's floor plan, or its building of several floors (``None`` without a
+    layout); each floor read once per file content."""
     from simulator.floorplan.model import Building as BuildingPlan
-    from simulator.floorplan.site import compile_site
 
     levels = scenario.layout_levels()
     if not levels:
@@ -88,20 +93,65 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
         if not path.is_file():
             raise ScenarioError(f"layout file not found: {path}", field="layout")
         floors[level] = read_floorplan(path)
-    counters = tuple(scenario.queue_counters().items())
-    slots = tuple(scenario.queue_slots().items())
-    agency_queue = tuple((a.id, scenario.queue_of(a.id)) for a in scenario.agencies)
+    if isinstance(scenario.layout, str):
+        return floors[0]
+    return BuildingPlan(
+        floors=tuple(floors.values()),
+        levels=tuple(floors),
+        name=" + ".join(Path(f).stem for f in levels.values()),
+    )
+
+
+def floor_times_for(scenario: Scenario) -> FloorTimes | None:
+    """Minutes to change floors in the scenario's building (``None`` for one floor plan)."""
+    from simulator.floorplan.building import FloorTimes
+
+    if not isinstance(scenario.layout, BuildingLayout):
+        return None
+    f = scenario.walking.floors
+    return FloorTimes(
+        stair_up_min=f.stair_up_min,
+        stair_down_min=f.stair_down_min,
+        lift_wait_min=f.lift_wait_min,
+        lift_min_per_floor=f.lift_min_per_floor,
+    )
+
+
+def queue_volumes(scenario: Scenario) -> dict[str, float]:
+    """Expected visitors per queue (an agency's own, or its counter group's), the day type
+    applied: what the zone rule weighs (see :func:`simulator.floorplan.site.compile_site`)."""
     volumes: dict[str, float] = {}
     for agency in scenario.agencies:
         queue = scenario.queue_of(agency.id)
         volumes[queue] = volumes.get(queue, 0.0) + scenario.agency_volume(agency)
+    return volumes
+
+
+def site_for(scenario: Scenario) -> SiteLayout | None:
+    """The walking seam of the scenario's floor plan or building (``None`` without a layout).
+
+    Each floor is read once per file content; the compiled layout is kept by the floors'
+    content, the agencies' counters and slots, and the walking settings that choose routes.
+    """
+    from simulator.floorplan.model import Building as BuildingPlan
+    from simulator.floorplan.site import compile_site
+
+    layout = layout_for(scenario)
+    if layout is None:
+        return None
+    single = not isinstance(layout, BuildingPlan)
+    floors = layout.floors if isinstance(layout, BuildingPlan) else (layout,)
+    levels = scenario.layout_levels()
+    counters = tuple(scenario.queue_counters().items())
+    slots = tuple(scenario.queue_slots().items())
+    agency_queue = tuple((a.id, scenario.queue_of(a.id)) for a in scenario.agencies)
+    volumes = queue_volumes(scenario)
     volume_key = tuple(sorted((q, round(v, 6)) for q, v in volumes.items()))
     zones = tuple(sorted(scenario.zones.items()))
-    single = isinstance(scenario.layout, str)
     stem = Path(levels[0] if single else next(iter(levels.values()))).stem
     walking = scenario.walking
     key = (
-        tuple((lv, f.content_hash) for lv, f in floors.items()),
+        tuple((lv, f.content_hash) for lv, f in zip(levels, floors, strict=True)),
         single,
         stem,
         counters,
@@ -115,31 +165,12 @@ def site_for(scenario: Scenario) -> SiteLayout | None:
     cached = _sites.get(key)
     if cached is not None:
         return cached
-    layout: FloorPlan | Building
-    if single:
-        layout = floors[0]
-        name = stem
-        times = None
-    else:
-        layout = BuildingPlan(
-            floors=tuple(floors.values()),
-            levels=tuple(floors),
-            name=" + ".join(Path(f).stem for f in levels.values()),
-        )
-        name = layout.name
-        f = walking.floors
-        times = FloorTimes(
-            stair_up_min=f.stair_up_min,
-            stair_down_min=f.stair_down_min,
-            lift_wait_min=f.lift_wait_min,
-            lift_min_per_floor=f.lift_min_per_floor,
-        )
     site = compile_site(
         layout,
         counters=dict(counters),
         slots=dict(slots) or None,
-        name=name,
-        floor_times=times,
+        name=stem if single else layout.name,
+        floor_times=floor_times_for(scenario),
         speed_mps=walking.normal.mean_mps,
         priority_speed_mps=walking.priority.mean_mps,
         agency_queue=dict(agency_queue),

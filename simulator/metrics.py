@@ -39,6 +39,7 @@ from simulator.records import (
     OUTCOME_ABANDONED,
     OUTCOME_SERVED,
     OUTCOME_TURNED_AWAY,
+    OUTSIDE,
     REFUSED_LATE_BOOKING,
     REFUSED_WALK_IN_QUOTA,
     DayRecords,
@@ -624,7 +625,8 @@ def zone_crowding(
     first = s["zone_first"]
     inside = (zone >= 0) & np.isfinite(s["zone_enter"]) & (s["zone_leave"] > s["zone_enter"])
     wanted = first >= 0
-    overflowed = wanted & (zone != first)
+    # waited elsewhere: in another zone, or outside (not those called on their way to it)
+    overflowed = wanted & (((zone >= 0) & (zone != first)) | (zone == OUTSIDE))
     edges = np.arange(plan.tickets_open, plan.closing + 60.0 + bin_min, bin_min)
     window = np.array([plan.tickets_open, plan.closing])
     walk = records.visitors["walk_m"]

@@ -1,32 +1,37 @@
-"""The counter optimiser: the fewest counters per agency that meet a p90 wait target.
+"""The counter optimiser: the fewest counters per queue that meet a p90 wait target.
 
-1. Start from Erlang C: for each agency open that day, the smallest number of counters with
-   P(wait <= target) >= 0.9 in M/M/c at its peak-hour arrival rate (plus visitors transferred
-   in) and its mean service time.
-2. Correct by simulation, all agencies at once: each simulated allocation tells every agency's
+A *queue* is an agency with its own counters or a counter group (its agencies have no
+counters of their own; the group's ``counters`` is what changes). Results stay per agency: a
+queue *meets* the target when each of its agencies does.
+
+1. Start from Erlang C: for each queue open that day, the smallest number of counters with
+   P(wait <= target) >= 0.9 in M/M/c at its peak-hour arrival rate (its agencies' together,
+   plus visitors transferred in) and its mean service time.
+2. Correct by simulation, all queues at once: each simulated allocation tells every queue's
    p90 at its own number of counters, because an agency's visitors draw from its own random
-   streams (common random numbers) and agencies barely interact (shared kiosks and transfers
-   only). An agency that misses the target probes one counter more in the next simulation; one
-   that meets it probes one fewer, until each agency knows the smallest count that meets the
-   target ("meets": at least 90% of its ticket holders called within the target, the same
-   statement as its pooled p90 being within the target).
+   streams (common random numbers) and queues barely interact (shared kiosks and transfers
+   only). A queue that misses the target probes one counter more in the next simulation; one
+   that meets it probes one fewer, until each queue knows the smallest count that meets the
+   target ("meets": at least 90% of each of its agencies' ticket holders called within the
+   target, the same statement as its pooled p90 being within the target).
 3. When the counters needed exceed the slots the floor plan has (or ``slots``), counters are
-   taken away greedily where they cost least (visitors times minutes of p90 over the target),
-   and the agencies that then miss are reported.
+   taken away greedily where they cost least (visitors beyond the target share), and the
+   agencies that then miss are reported.
 4. The final allocation is confirmed in one simulation of the whole hall with fresh random
-   numbers (another seed; an agency that misses there gets a counter more, unless a counter no
+   numbers (another seed; a queue that misses there gets a counter more, unless a counter no
    longer helps it), and one more simulation with a counter more everywhere says what one more
-   counter would buy at each agency (paired p90 reduction, with its 95% interval).
+   counter would buy at each queue and agency (paired p90 reduction, with its 95% interval).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulator import __version__
@@ -34,13 +39,14 @@ from simulator.compare import DEFAULT_THRESHOLDS, run_paired, threshold_for
 from simulator.errors import SimulatorError
 from simulator.executors import Executor, InlineExecutor
 from simulator.experiment import ExperimentResult
-from simulator.inputs import plan_for
+from simulator.inputs import plan_for, scenario_fingerprint
 from simulator.metrics import OVERALL
+from simulator.placement.fit import fit_to_layout
 from simulator.plan import Plan, compile_plan
 from simulator.pooled import QUANTILES, wait_samples
 from simulator.queueing import erlang_c_servers_for_target
 from simulator.scenario import MAX_COUNTERS_PER_AGENCY, Scenario
-from simulator.stats import paired_quantile_difference
+from simulator.stats import paired_quantile_difference, pooled_quantile
 from simulator.sweep import with_counters
 
 __all__ = [
@@ -49,9 +55,12 @@ __all__ = [
     "PLATEAU_SHARE",
     "AgencyResult",
     "OptimizeResult",
+    "QueueResult",
+    "QueueRuns",
     "erlang_c_start",
     "floor_plan_slots",
     "optimise_counters",
+    "scenario_with",
 ]
 
 _KPI = "wait_p90_min"
@@ -60,7 +69,7 @@ P90_SHARE = QUANTILES[_KPI][0]
 _MAX_CONFIRM_ROUNDS = 5
 PLATEAU_SHARE = DEFAULT_THRESHOLDS["within_target"]
 PLATEAU_MIN = threshold_for("wait_p90_min")
-"""A counter that raises an agency's share called within the target by less than
+"""A counter that raises a queue's share called within the target by less than
 :data:`PLATEAU_SHARE` and cuts its p90 by less than :data:`PLATEAU_MIN` (the practical
 thresholds of a comparison) buys nothing."""
 
@@ -69,9 +78,11 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True, kw_only=True)
 class AgencyResult:
-    """One agency in the optimiser's answer."""
+    """One agency in the optimiser's answer; ``current``, ``erlang_c`` and ``counters`` are
+    its queue's (its own counters, or its counter group's)."""
 
     agency: str
+    queue: str
     open_today: bool
     current: int
     erlang_c: int
@@ -86,8 +97,33 @@ class AgencyResult:
 
 
 @dataclass(frozen=True, kw_only=True)
+class QueueResult:
+    """One queue (an agency's own counters, or a counter group) in the optimiser's answer:
+    the figures of all its agencies' ticket holders together."""
+
+    queue: str
+    agencies: tuple[str, ...]
+    open_today: bool
+    current: int
+    erlang_c: int
+    counters: int
+    arrivals: float
+    p90_min: float
+    p90_ci: float
+    within_target: float
+    meets: bool
+    one_more_cuts_min: float
+    one_more_cuts_ci: float
+
+    @property
+    def is_group(self) -> bool:
+        """Whether the queue is a counter group (not one agency's own counters)."""
+        return self.agencies != (self.queue,)
+
+
+@dataclass(frozen=True, kw_only=True)
 class OptimizeResult:
-    """The allocation found, how it does, and what it took."""
+    """The allocation found (counters per queue), how it does, and what it took."""
 
     scenario: str
     target_p90_min: float
@@ -96,7 +132,9 @@ class OptimizeResult:
     walking: bool
     feasible: bool
     counters: dict[str, int]
+    """Counters per queue: agency id, or counter-group id."""
     agencies: tuple[AgencyResult, ...]
+    queues: tuple[QueueResult, ...]
     overall_p90_min: float
     overall_p90_ci: float
     overall_within: float
@@ -112,33 +150,41 @@ class OptimizeResult:
         return sum(self.counters.values())
 
     def to_text(self) -> str:
-        """The answer as a fixed-width table with a verdict line."""
+        """The answer as a fixed-width table with a verdict line: a row per agency with its
+        own counters, a row per counter group followed by its agencies."""
 
         def num(value: float, fmt: str = "{:.1f}") -> str:
             return "-" if not math.isfinite(value) else fmt.format(value)
 
+        def cells(label: str, r: AgencyResult | QueueResult, counts: bool) -> list[str]:
+            return [
+                label,
+                str(r.current) if counts else "",
+                str(r.erlang_c) if counts else "",
+                str(r.counters) if counts else "",
+                num(r.p90_min),
+                num(r.p90_ci),
+                num(r.within_target * 100, "{:.0f}%"),
+                "yes" if r.meets else "NO",
+                f"{num(r.one_more_cuts_min)} ± {num(r.one_more_cuts_ci)}",
+            ]
+
         rows = [
             ["agency", "now", "Erlang C", "best", "p90", "±", "in target", "meets", "+1 cuts p90"]
         ]
-        for a in self.agencies:
-            rows.append(
-                [
-                    a.agency + ("" if a.open_today else " (closed)"),
-                    str(a.current),
-                    str(a.erlang_c),
-                    str(a.counters),
-                    num(a.p90_min),
-                    num(a.p90_ci),
-                    num(a.within_target * 100, "{:.0f}%"),
-                    "yes" if a.meets else "NO",
-                    f"{num(a.one_more_cuts_min)} ± {num(a.one_more_cuts_ci)}",
-                ]
-            )
+        by_agency = {a.agency: a for a in self.agencies}
+        for q in self.queues:
+            closed = "" if q.open_today else " (closed)"
+            if not q.is_group:
+                rows.append(cells(q.queue + closed, by_agency[q.queue], True))
+                continue
+            rows.append(cells(f"{q.queue} (group){closed}", q, True))
+            rows += [cells(f"  {a}", by_agency[a], False) for a in q.agencies]
         rows.append(
             [
                 "overall",
-                str(sum(a.current for a in self.agencies)),
-                str(sum(a.erlang_c for a in self.agencies)),
+                str(sum(q.current for q in self.queues)),
+                str(sum(q.erlang_c for q in self.queues)),
                 str(self.total),
                 num(self.overall_p90_min),
                 num(self.overall_p90_ci),
@@ -149,9 +195,9 @@ class OptimizeResult:
         )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = []
-        for n, cells in enumerate(rows):
-            parts = [cells[0].ljust(widths[0])]
-            parts += [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+        for n, row in enumerate(rows):
+            parts = [row[0].ljust(widths[0])]
+            parts += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
             lines.append("  ".join(parts).rstrip())
             if n in (0, len(rows) - 2):
                 lines.append("-" * max(len(x) for x in lines))
@@ -172,7 +218,8 @@ class OptimizeResult:
         note = (
             "waits of all replications pooled; p90 '-' means more than 10% were never called; "
             "'meets': at least 90% called within the target, in the search and in a confirming "
-            "simulation with other random numbers"
+            "simulation with other random numbers; a counter group's counters serve its "
+            "agencies from one queue"
         )
         return "\n".join([head, *lines, verdict, note])
 
@@ -181,6 +228,21 @@ class OptimizeResult:
 
         def num(value: float) -> float | None:
             return round(value, 4) if math.isfinite(value) else None
+
+        def figures(r: AgencyResult | QueueResult) -> dict[str, Any]:
+            return {
+                "open_today": r.open_today,
+                "current": r.current,
+                "erlang_c": r.erlang_c,
+                "counters": r.counters,
+                "arrivals": num(r.arrivals),
+                "p90_min": num(r.p90_min),
+                "p90_ci": num(r.p90_ci),
+                "within_target": num(r.within_target),
+                "meets": r.meets,
+                "one_more_counter_cuts_p90_min": num(r.one_more_cuts_min),
+                "one_more_counter_cuts_ci": num(r.one_more_cuts_ci),
+            }
 
         return {
             "scenario": self.scenario,
@@ -193,7 +255,7 @@ class OptimizeResult:
             "confirmed_on_floor_plan": self.walking,
             "feasible": self.feasible,
             "total_counters": self.total,
-            "current_total": sum(a.current for a in self.agencies),
+            "current_total": sum(q.current for q in self.queues),
             "counters": self.counters,
             "missing": list(self.missing),
             "overall": {
@@ -202,23 +264,10 @@ class OptimizeResult:
                 "within_target": num(self.overall_within),
                 "meets": self.overall_meets,
             },
-            "agencies": [
-                {
-                    "id": a.agency,
-                    "open_today": a.open_today,
-                    "current": a.current,
-                    "erlang_c": a.erlang_c,
-                    "counters": a.counters,
-                    "arrivals": num(a.arrivals),
-                    "p90_min": num(a.p90_min),
-                    "p90_ci": num(a.p90_ci),
-                    "within_target": num(a.within_target),
-                    "meets": a.meets,
-                    "one_more_counter_cuts_p90_min": num(a.one_more_cuts_min),
-                    "one_more_counter_cuts_ci": num(a.one_more_cuts_ci),
-                }
-                for a in self.agencies
+            "queues": [
+                {"id": q.queue, "agencies": list(q.agencies)} | figures(q) for q in self.queues
             ],
+            "agencies": [{"id": a.agency, "queue": a.queue} | figures(a) for a in self.agencies],
             "simulations": self.simulations,
         }
 
@@ -234,31 +283,62 @@ def floor_plan_slots(scenario: Scenario) -> int | None:
 
 
 def erlang_c_start(plan: Plan, *, target_p90_min: float) -> dict[str, int]:
-    """Counters per agency from Erlang C at the peak-hour arrival rate (1 when closed)."""
-    peak = {a.id: float(a.rates_per_min.max()) if a.open_today else 0.0 for a in plan.agencies}
+    """Counters per queue from Erlang C at the peak-hour arrival rate of its agencies
+    together (plus transfers in) and their mean service time weighted by it (1 when
+    closed)."""
+    peak = {a.index: float(a.rates_per_min.max()) if a.open_today else 0.0 for a in plan.agencies}
     inflow = dict.fromkeys(peak, 0.0)
     for agency in plan.agencies:
         for target, share in agency.transfers:
-            inflow[plan.agencies[target].id] += peak[agency.id] * share
+            inflow[target] += peak[agency.index] * share
     start = {}
-    for agency in plan.agencies:
-        rate = peak[agency.id] + inflow[agency.id]
-        if rate <= 0 or not agency.open_today:
-            start[agency.id] = 1
+    for queue in plan.queues:
+        rates = {m: peak[m] + inflow[m] for m in queue.agencies}
+        rate = sum(rates.values())
+        if rate <= 0 or not plan.queue_open(queue):
+            start[queue.id] = 1
             continue
+        mean = sum(r * plan.agencies[m].service.mean for m, r in rates.items()) / rate
         servers = erlang_c_servers_for_target(
             arrival_rate_per_min=rate,
-            service_mean_min=agency.service.mean,
+            service_mean_min=mean,
             target_wait_min=target_p90_min,
             target_share=P90_SHARE,
         )
-        start[agency.id] = min(MAX_COUNTERS_PER_AGENCY, max(1, servers))
+        start[queue.id] = min(MAX_COUNTERS_PER_AGENCY, max(1, servers))
     return start
 
 
+class QueueRuns:
+    """Runs of queues only (no walking), kept by what decides them: the scenario without its
+    layout, the seed and the replications. Optimisations of one scenario on several layouts
+    (``layouts compare``) share them, since without walking a layout changes nothing."""
+
+    def __init__(self) -> None:
+        self._runs: dict[tuple[str, int, int], ExperimentResult] = {}
+        self.reused = 0
+
+    def run(
+        self, scenario: Scenario, seed: int, replications: int, executor: Executor | None
+    ) -> ExperimentResult:
+        """The run of ``scenario`` without walking, simulated once."""
+        bare = scenario.model_copy(update={"layout": None, "placement": {}, "zones": {}})
+        key = (scenario_fingerprint(bare), seed, replications)
+        found = self._runs.get(key)
+        if found is not None:
+            self.reused += 1
+            return found
+        (result,) = run_paired(
+            [compile_plan(bare)], seed=seed, replications=replications, executor=executor
+        )
+        self._runs[key] = result
+        return result
+
+
 class _Evaluator:
-    """Simulates allocations with one seed and remembers, per agency and count of counters,
-    the run that measured it (its pooled figures and its holders' waits)."""
+    """Simulates allocations (counters per queue) with one seed and remembers, per queue and
+    count of counters, the run that measured it (its pooled figures and its holders'
+    waits)."""
 
     def __init__(
         self,
@@ -269,13 +349,19 @@ class _Evaluator:
         executor: Executor,
         progress: Progress | None,
         walking: bool,
+        cache: QueueRuns,
     ) -> None:
+        self.cache = cache
         self.scenario = scenario
         self.walking = walking
         self.seed = seed
         self.replications = replications
         self.executor = executor
         self.progress = progress
+        self.members: dict[str, tuple[str, ...]] = {}
+        for agency in scenario.agencies:
+            queue = scenario.queue_of(agency.id)
+            self.members[queue] = (*self.members.get(queue, ()), agency.id)
         self.known: dict[tuple[str, int], ExperimentResult] = {}
         self.arrivals: dict[str, float] = {}
         self.simulations = 0
@@ -283,59 +369,94 @@ class _Evaluator:
 
     def run(self, allocation: Mapping[str, int], why: str) -> None:
         scenario = with_counters(self.scenario, allocation)
-        plan = plan_for(scenario) if self.walking else compile_plan(scenario)
-        (result,) = run_paired(
-            [plan], seed=self.seed, replications=self.replications, executor=self.executor
-        )
+        if self.walking:  # a placement that no longer holds a queue's counters gives way
+            scenario = fit_to_layout(scenario).scenario
+            (result,) = run_paired(
+                [plan_for(scenario)],
+                seed=self.seed,
+                replications=self.replications,
+                executor=self.executor,
+            )
+        else:
+            result = self.cache.run(scenario, self.seed, self.replications, self.executor)
         self.simulations += 1
         if self.progress is not None:
             where = "on the floor plan" if self.walking else "queues only"
             self.progress(f"{why}: {sum(allocation.values())} counters, {where}")
         self.last = result
-        for agency, count in allocation.items():
-            self.known[(agency, count)] = result
-            self.arrivals[agency] = float(result.row(agency)["arrivals"])
+        for queue, count in allocation.items():
+            self.known[(queue, count)] = result
+            for agency in self.members[queue]:
+                self.arrivals[agency] = float(result.row(agency)["arrivals"])
+            self.arrivals[queue] = sum(self.arrivals[a] for a in self.members[queue])
 
     def row(self, agency: str, counters: int) -> pd.Series:
-        """The run's summary row of ``agency`` at ``counters`` counters."""
-        return self.known[(agency, counters)].row(agency)
+        """The summary row of ``agency`` in the run with ``counters`` at its queue."""
+        return self.known[(self.scenario.queue_of(agency), counters)].row(agency)
 
-    def stats(self, agency: str, counters: int) -> tuple[float, float]:
+    def agency_stats(self, agency: str, counters: int) -> tuple[float, float]:
         row = self.row(agency, counters)
         return float(row[_KPI]), float(row[f"{_KPI}_ci"])
 
-    def meets(self, agency: str, counters: int) -> bool:
-        return _meets(self.row(agency, counters))
+    def samples(self, queue: str, counters: int, agencies: Sequence[str]) -> list[np.ndarray]:
+        """Per replication, the waits of the holders of ``agencies`` in that run."""
+        result = self.known[(queue, counters)]
+        reps = list(range(self.replications))
+        parts = [wait_samples(result.waits, a, reps) for a in agencies]
+        return [np.concatenate([p[r] for p in parts]) for r in reps]
 
-    def within(self, agency: str, counters: int) -> float:
-        return float(self.row(agency, counters)["within_target"])
+    def stats(self, queue: str, counters: int) -> tuple[float, float]:
+        """The queue's pooled p90 (all its agencies' holders) and its 95% half-width."""
+        members = self.members[queue]
+        if len(members) == 1:
+            return self.agency_stats(members[0], counters)
+        estimate, low, high = pooled_quantile(self.samples(queue, counters, members), P90_SHARE)
+        return estimate, (high - low) / 2 if math.isfinite(low) else math.nan
 
-    def excess(self, agency: str, counters: int) -> float:
-        """Visitors a day called later than the target beyond the share allowed (what
-        missing the target costs)."""
-        within = self.within(agency, counters)
-        short = max(0.0, P90_SHARE - within) if math.isfinite(within) else 0.0
-        return short * max(self.arrivals.get(agency, 0.0), 1.0)
+    def meets(self, queue: str, counters: int) -> bool:
+        """Each of the queue's agencies meets the target."""
+        return all(_meets(self.row(a, counters)) for a in self.members[queue])
 
-    def helps(self, agency: str, fewer: int, more: int) -> bool:
+    def within(self, queue: str, counters: int) -> float:
+        """Share of the queue's ticket holders (all its agencies) called within the target."""
+        members = self.members[queue]
+        if len(members) == 1:
+            return float(self.row(members[0], counters)["within_target"])
+        days = self.known[(queue, counters)].per_replication
+        mine = days[days["agency"].isin(members)]
+        holders = float(mine["holders"].sum())
+        return float(mine["called_within"].sum()) / holders if holders > 0 else math.nan
+
+    def excess(self, queue: str, counters: int) -> float:
+        """Visitors a day called later than the target beyond the share allowed, over the
+        queue's agencies (what missing the target costs)."""
+        total = 0.0
+        for agency in self.members[queue]:
+            within = float(self.row(agency, counters)["within_target"])
+            short = max(0.0, P90_SHARE - within) if math.isfinite(within) else 0.0
+            total += short * max(self.arrivals.get(agency, 0.0), 1.0)
+        return total
+
+    def helps(self, queue: str, fewer: int, more: int) -> bool:
         """Whether going from ``fewer`` to ``more`` counters makes a practical difference:
         the share within the target rises by :data:`PLATEAU_SHARE` or the p90 falls by
         :data:`PLATEAU_MIN` (a p90 that becomes reachable counts)."""
-        gain = self.within(agency, more) - self.within(agency, fewer)
-        p90_fewer, p90_more = self.stats(agency, fewer)[0], self.stats(agency, more)[0]
+        gain = self.within(queue, more) - self.within(queue, fewer)
+        p90_fewer, p90_more = self.stats(queue, fewer)[0], self.stats(queue, more)[0]
         if math.isinf(p90_fewer) and math.isfinite(p90_more):
             return True
         cut = p90_fewer - p90_more if math.isfinite(p90_fewer) else 0.0
         return gain >= PLATEAU_SHARE or cut >= PLATEAU_MIN
 
-    def cut(self, agency: str, fewer: int, more: int) -> tuple[float, float]:
-        """How much the p90 falls from ``fewer`` to ``more`` counters (paired over the same
-        days), and its 95% half-width."""
-        a, b = self.known[(agency, fewer)], self.known[(agency, more)]
-        replications = list(range(self.replications))
+    def cut(
+        self, queue: str, fewer: int, more: int, agencies: Sequence[str] | None = None
+    ) -> tuple[float, float]:
+        """How much the p90 of ``agencies`` (default: the queue's) falls from ``fewer`` to
+        ``more`` counters at the queue (paired over the same days), and its 95% half-width."""
+        who = agencies if agencies is not None else self.members[queue]
         diff, low, high = paired_quantile_difference(
-            wait_samples(a.waits, agency, replications),
-            wait_samples(b.waits, agency, replications),
+            self.samples(queue, fewer, who),
+            self.samples(queue, more, who),
             P90_SHARE,
             seed=self.seed,
         )
@@ -415,14 +536,16 @@ def optimise_counters(
     seed: int | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    queue_runs: QueueRuns | None = None,
 ) -> OptimizeResult:
-    """The counters per agency meeting ``target_p90_min`` (overall and at every agency) with
+    """The counters per queue meeting ``target_p90_min`` (overall and at every agency) with
     the fewest counters in total, within ``slots`` (default: the floor plan's counter slots;
     no limit without a layout). Every simulation uses the same seed (common random numbers).
 
     The search simulates queues without walking (faster, and a probe may need more counters
     than the floor plan has slots); the allocation found is confirmed, and reported, in full
     simulations on the floor plan. What one more counter buys is measured without walking.
+    ``queue_runs`` keeps the runs without walking for another call on the same scenario.
     """
     if not math.isfinite(target_p90_min) or target_p90_min <= 0:
         raise SimulatorError(
@@ -438,11 +561,16 @@ def optimise_counters(
         slots = plan_slots
         plans = ", ".join(Path(f).name for f in scenario.layout_files())
         slots_from = f"floor plan {plans}" if slots is not None and plans else "none"
-    ids = [a.id for a in scenario.agencies]
-    if slots is not None and slots < len(ids):
+    current = scenario.queue_counters()
+    if slots is not None and slots < len(current):
+        what = (
+            f"{len(current)} queues (agencies and counter groups)"
+            if scenario.counter_groups
+            else f"{len(current)} agencies"
+        )
         raise SimulatorError(
-            f"{slots} counter slots ({slots_from}) cannot hold {len(ids)} agencies with at least "
-            "one counter each; expected at least as many slots as agencies"
+            f"{slots} counter slots ({slots_from}) cannot hold {what} with at least one counter "
+            "each; expected at least one slot per agency or counter group"
         )
     scenario = scenario.model_copy(
         update={
@@ -453,7 +581,8 @@ def optimise_counters(
     )
     plan = compile_plan(scenario)
     start = erlang_c_start(plan, target_p90_min=target_p90_min)
-    closed = {a.id for a in plan.agencies if not a.open_today}
+    closed = {q.id for q in plan.queues if not plan.queue_open(q)}
+    cache = queue_runs if queue_runs is not None else QueueRuns()
 
     def evaluator(walking: bool, seed: int) -> _Evaluator:
         return _Evaluator(
@@ -463,6 +592,7 @@ def optimise_counters(
             executor=executor if executor is not None else InlineExecutor(),
             progress=progress,
             walking=walking,
+            cache=cache,
         )
 
     queues = evaluator(False, chosen_seed)
@@ -480,34 +610,14 @@ def optimise_counters(
     assert full.last is not None
     overall = full.last.overall
     overall_meets = _overall_meets(full)
-    if any((a, c) not in queues.known for a, c in allocation.items()):
+    if any((q, c) not in queues.known for q, c in allocation.items()):
         queues.run(allocation, "measuring one more counter")
-    more = {a: min(MAX_COUNTERS_PER_AGENCY, c + 1) for a, c in allocation.items()}
+    more = {q: min(MAX_COUNTERS_PER_AGENCY, c + 1) for q, c in allocation.items()}
     queues.run(more, "measuring one more counter")
-    agencies = []
-    for agency in scenario.agencies:
-        aid = agency.id
-        p90, p90_half = full.stats(aid, allocation[aid])
-        if more[aid] > allocation[aid] and aid not in closed:
-            cut, cut_half = queues.cut(aid, allocation[aid], more[aid])
-        else:
-            cut, cut_half = math.nan, math.nan
-        agencies.append(
-            AgencyResult(
-                agency=aid,
-                open_today=aid not in closed,
-                current=agency.counters,
-                erlang_c=start[aid],
-                counters=allocation[aid],
-                arrivals=full.arrivals.get(aid, 0.0),
-                p90_min=p90,
-                p90_ci=p90_half,
-                within_target=full.within(aid, allocation[aid]),
-                meets=full.meets(aid, allocation[aid]),
-                one_more_cuts_min=cut,
-                one_more_cuts_ci=cut_half,
-            )
-        )
+
+    agencies, queue_rows = _results(
+        scenario, plan, full, queues, allocation, more, start=start, closed=closed
+    )
     missing = tuple(a.agency for a in agencies if not a.meets)
     if not overall_meets:
         missing = (*missing, OVERALL)
@@ -521,6 +631,7 @@ def optimise_counters(
         feasible=not missing,
         counters=dict(allocation),
         agencies=tuple(agencies),
+        queues=tuple(queue_rows),
         overall_p90_min=overall_mean,
         overall_p90_ci=overall_half,
         overall_within=float(overall["within_target"]),
@@ -530,6 +641,91 @@ def optimise_counters(
         seed=chosen_seed,
         replications=reps,
     )
+
+
+def _results(
+    scenario: Scenario,
+    plan: Plan,
+    full: _Evaluator,
+    queues: _Evaluator,
+    allocation: Mapping[str, int],
+    more: Mapping[str, int],
+    *,
+    start: Mapping[str, int],
+    closed: set[str],
+) -> tuple[list[AgencyResult], list[QueueResult]]:
+    """Rows per agency and per queue: figures from the confirming run (``full``), what one
+    more counter buys from the queues-only runs."""
+    current = scenario.queue_counters()
+    open_today = {a.id for a in plan.agencies if a.open_today}
+
+    def one_more(queue: str, agencies: Sequence[str] | None = None) -> tuple[float, float]:
+        if more[queue] > allocation[queue] and queue not in closed:
+            return queues.cut(queue, allocation[queue], more[queue], agencies)
+        return math.nan, math.nan
+
+    agencies = []
+    for agency in scenario.agencies:
+        queue = scenario.queue_of(agency.id)
+        p90, p90_half = full.agency_stats(agency.id, allocation[queue])
+        cut, cut_half = one_more(queue, [agency.id])
+        agencies.append(
+            AgencyResult(
+                agency=agency.id,
+                queue=queue,
+                open_today=agency.id in open_today,
+                current=current[queue],
+                erlang_c=start[queue],
+                counters=allocation[queue],
+                arrivals=full.arrivals.get(agency.id, 0.0),
+                p90_min=p90,
+                p90_ci=p90_half,
+                within_target=float(full.row(agency.id, allocation[queue])["within_target"]),
+                meets=_meets(full.row(agency.id, allocation[queue])),
+                one_more_cuts_min=cut,
+                one_more_cuts_ci=cut_half,
+            )
+        )
+    queue_rows = []
+    for queue, count in allocation.items():
+        p90, p90_half = full.stats(queue, count)
+        cut, cut_half = one_more(queue)
+        queue_rows.append(
+            QueueResult(
+                queue=queue,
+                agencies=full.members[queue],
+                open_today=queue not in closed,
+                current=current[queue],
+                erlang_c=start[queue],
+                counters=count,
+                arrivals=full.arrivals.get(queue, 0.0),
+                p90_min=p90,
+                p90_ci=p90_half,
+                within_target=full.within(queue, count),
+                meets=full.meets(queue, count),
+                one_more_cuts_min=cut,
+                one_more_cuts_ci=cut_half,
+            )
+        )
+    return agencies, queue_rows
+
+
+def scenario_with(scenario: Scenario, result: OptimizeResult) -> tuple[Scenario, list[str]]:
+    """The scenario with the counters found, ready to run on its layout: a queue whose
+    placement no longer holds its counters is placed by the default rule (said in the
+    notes). Raises :class:`SimulatorError` when the counters do not fit the layout's slots
+    (an allocation within ``--slots`` larger than the plan)."""
+    from simulator.errors import ScenarioError
+
+    fitted = fit_to_layout(with_counters(scenario, result.counters))
+    try:
+        plan_for(fitted.scenario)
+    except ScenarioError as exc:
+        raise SimulatorError(
+            f"the {result.total} counters found do not fit the scenario's layout ({exc.detail}); "
+            "no scenario written"
+        ) from None
+    return fitted.scenario, fitted.notes()
 
 
 def _confirm(

@@ -19,8 +19,16 @@ from typing import Any, Literal
 import pandas as pd
 
 from simulator.errors import SimulatorError
+from simulator.scenario import Scenario, layout_relative_to, scenario_to_yaml
 
-__all__ = ["TableFormat", "atomic_write_bytes", "file_sha256", "write_json", "write_table"]
+__all__ = [
+    "TableFormat",
+    "atomic_write_bytes",
+    "file_sha256",
+    "write_json",
+    "write_scenario",
+    "write_table",
+]
 
 TableFormat = Literal["csv", "parquet"]
 
@@ -65,6 +73,15 @@ def write_json(data: Any, path: str | Path) -> Path:
     """Write ``data`` as pretty JSON, atomically."""
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=str)
     return atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+
+
+def write_scenario(scenario: Scenario, path: str | Path, *, comment: str = "") -> Path:
+    """Write ``scenario`` as a YAML file that runs as it is, atomically: its floor-plan paths
+    are written relative to the file's folder. ``comment`` lines go first, as ``#`` lines."""
+    path = Path(path)
+    text = scenario_to_yaml(layout_relative_to(scenario, path.parent))
+    head = "".join(f"# {line}\n" for line in comment.splitlines())
+    return atomic_write_bytes(path, (head + text).encode("utf-8"))
 
 
 def file_sha256(path: str | Path) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,6 +72,8 @@ __all__ = [
     "WalkingGroup",
     "check_run_size",
     "format_clock",
+    "layout_relative_to",
+    "load_building_layout",
     "load_scenario",
     "parse_scenario",
     "scenario_to_data",
@@ -943,6 +946,32 @@ def load_scenario(path: str | Path) -> Scenario:
     return scenario
 
 
+def load_building_layout(path: str | Path) -> BuildingLayout:
+    """Read a building file: YAML with ``floors: [{level, file}, ...]``, as a scenario's
+    ``layout`` of several floors; each file is resolved against the building file's folder."""
+    path = Path(path)
+    source = str(path)
+    data, _ = read_yaml_file(path, kind="building")
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            "expected a mapping with 'floors: [{level, file}, ...]' at the top level", file=source
+        )
+    try:
+        building = BuildingLayout.model_validate(data)
+    except ValidationError as exc:
+        raise explain_validation_error(
+            exc,
+            data,
+            source,
+            unknown_key_hint="a building file has 'floors' with 'level' and 'file'",
+        ) from None
+    floors = [
+        FloorFile(level=f.level, file=_resolve_plan(path, f.file, source, f"floors[{i}].file"))
+        for i, f in enumerate(building.floors)
+    ]
+    return BuildingLayout(floors=floors)
+
+
 def _resolve_plan(scenario_path: Path, file: str, source: str, field: str) -> str:
     """A floor-plan file named in a scenario, resolved against the scenario's folder."""
     layout = (scenario_path.parent / file).resolve()
@@ -951,6 +980,32 @@ def _resolve_plan(scenario_path: Path, file: str, source: str, field: str) -> st
             f"floor-plan file {file!r} not found (looked for {layout})", file=source, field=field
         )
     return str(layout)
+
+
+def layout_relative_to(scenario: Scenario, folder: str | Path) -> Scenario:
+    """The same scenario with its floor-plan paths as a file in ``folder`` must name them to
+    find them (:func:`load_scenario` resolves them against the file's folder): relative to
+    ``folder`` when the two share a folder below the root (a project moved as a whole keeps
+    working), else absolute. Relative paths in ``scenario`` are taken from the working
+    folder."""
+    base = os.path.abspath(folder)
+
+    def rel(file: str) -> str:
+        path = os.path.abspath(file)
+        try:
+            shared = os.path.commonpath([path, base])
+        except ValueError:  # another drive
+            return path
+        if shared == os.path.dirname(shared):  # only the root in common
+            return path
+        return os.path.relpath(path, base)
+
+    if isinstance(scenario.layout, str):
+        return scenario.model_copy(update={"layout": rel(scenario.layout)})
+    if isinstance(scenario.layout, BuildingLayout):
+        floors = [FloorFile(level=f.level, file=rel(f.file)) for f in scenario.layout.floors]
+        return scenario.model_copy(update={"layout": BuildingLayout(floors=floors)})
+    return scenario
 
 
 def scenario_to_yaml(scenario: Scenario) -> str:

@@ -175,3 +175,15 @@ def test_a_layout_without_zones_still_walks() -> None:
     records = simulate_day(plan, seed=3)
     assert (records.steps["zone"] == -1).all()
     assert records.visitors["walk_m"].mean() > 0
+
+
+def test_visitors_called_on_their_way_to_a_zone_did_not_overflow() -> None:
+    """A quiet day in a big hall: nobody finds a zone full, so nobody overflowed, although
+    many are called before they reach their zone."""
+    plan = _plan(visitors=30, counters=3, hall_capacity=60)
+    records = simulate_day(plan, seed=4)
+    s = records.steps
+    assert ((s["zone"] == -1) & (s["zone_first"] >= 0)).any()  # called on the way
+    assert (s["zones_full"] == 0).all()
+    result = run_experiment(plan, seed=4, replications=2)
+    assert result.overall["overflow_share"] == 0.0

@@ -23,7 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from simulator.floorplan.model import WALL_THICKNESS_M, Building, FloorPlan, Line
 from simulator.walking import SiteLayout
 
-__all__ = ["draw_building", "draw_plan", "draw_zone_values", "short_agency"]
+__all__ = ["agency_palette", "draw_building", "draw_plan", "draw_zone_values", "short_agency"]
 
 XY = tuple[float, float]
 
@@ -37,6 +37,15 @@ _COUNTER = "#c0392b"
 _ENTRANCE = "#1e8449"
 _EXIT = "#b03a2e"
 _ROUTE = "#e67e22"
+
+
+def agency_palette(agencies: Sequence[str]) -> dict[str, tuple[float, float, float, float]]:
+    """A distinct colour per agency (or counter group), in the order given (tab20, then
+    tab20b), for counters coloured by who serves there."""
+    from matplotlib import colormaps
+
+    colours = [*colormaps["tab20"].colors, *colormaps["tab20b"].colors]  # type: ignore[attr-defined]
+    return {a: (*colours[i % len(colours)][:3], 1.0) for i, a in enumerate(agencies)}
 
 
 def short_agency(agency: str, width: int = 9) -> str:
@@ -244,12 +253,14 @@ def draw_plan(
     value_label: str = "",
     title: str = "",
     ax: Axes | None = None,
+    agency_colours: Mapping[str, Any] | None = None,
 ) -> Figure:
     """Draw the plan; counters labelled ``slot agency`` and optionally coloured by a value.
 
     ``site`` (from :func:`compile_site`) supplies the agency of each slot; ``route`` a polyline
     to overlay; ``counter_values`` maps slot -> value (e.g. p90 wait in minutes) shown with a
-    colour bar labelled ``value_label``.
+    colour bar labelled ``value_label``; ``agency_colours`` (agency -> colour, e.g.
+    :func:`agency_palette`) colours each counter by the agency it serves instead.
     """
     own_figure = ax is None
     fig, ax = _new_axes(plan, ax, extra_width=1.5 if counter_values else 0.0)
@@ -271,6 +282,8 @@ def draw_plan(
             mapper.to_rgba(np.asarray(values[c.slot])) if c.slot in values else (0.8, 0.8, 0.8, 1.0)
             for c in plan.counters
         ]
+    elif agency_colours is not None:
+        colours = [agency_colours.get(agency_of.get(c.slot, ""), "#dddddd") for c in plan.counters]
     else:
         colours = [_COUNTER if agency_of.get(c.slot) else "#999999" for c in plan.counters]
     ax.scatter(xs, ys, s=42, marker="o", c=colours, edgecolors="black", linewidths=0.5, zorder=8)

@@ -46,10 +46,14 @@ from simulator.walking import (
 __all__ = [
     "LOS_C_M2_PER_PERSON",
     "SEAT_FOOTPRINT_M2",
+    "ZONE_SLACK",
     "as_building",
     "assign_slots",
     "compile_site",
+    "front_nodes",
+    "slot_groups",
     "waiting_zones",
+    "zone_rows",
 ]
 
 LOS_C_M2_PER_PERSON = 0.7
@@ -91,7 +95,7 @@ def waiting_zones(layout: FloorPlan | Building) -> tuple[WaitingZone, ...]:
     return tuple(out)
 
 
-def _slot_groups(building: Building) -> dict[str, str]:
+def slot_groups(building: Building) -> dict[str, str]:
     """Slot -> the nearest waiting zone on its floor (straight-line), the slot's cluster."""
     out: dict[str, str] = {}
     for level, plan in zip(building.levels, building.floors, strict=True):
@@ -122,7 +126,7 @@ def assign_slots(
             result[agency].extend(list(listed)[: counters[agency]])
     explicit = {a for a in (slots or {}) if a in counters}
     _take_drawn(plan, {a: n for a, n in counters.items() if a not in explicit}, taken, result)
-    group = _slot_groups(plan)
+    group = slot_groups(plan)
     xy = {c.slot: (c.x, c.y) for c in plan.counters}
     for agency, n in counters.items():
         missing = n - len(result[agency])
@@ -274,7 +278,7 @@ def compile_site(
         for c in plan.counters:
             slot_row.setdefault(c.slot, m.index(f"L{level}/slot:{c.slot}"))
     counter_rows = {a: [slot_row[s] for s in ss] for a, ss in assignment.items()}
-    chosen = _front_nodes(m, cost, [r for rows in counter_rows.values() for r in rows])
+    chosen = front_nodes(m, cost, [r for rows in counter_rows.values() for r in rows])
     queue_of = dict(agency_queue) if agency_queue is not None else {q: q for q in counters}
     named = {queue_of.get(k, k): v for k, v in (zones or {}).items()}
     choice = _zone_choice(
@@ -285,7 +289,7 @@ def compile_site(
         volumes=volumes or dict.fromkeys(counter_rows, 1.0),
         named=named,
     )
-    zone_row = _zone_rows(building, m)
+    zone_row = zone_rows(building, m)
     for zone, row in zone_row.items():
         chosen[waiting_node(zone)] = row
     regular = {a: choice[q][0] for a, q in queue_of.items() if q in choice}
@@ -344,7 +348,7 @@ def _refuse_errors(
         )
 
 
-def _front_nodes(m: BuildingMatrix, cost: np.ndarray, used: list[int]) -> dict[str, int]:
+def front_nodes(m: BuildingMatrix, cost: np.ndarray, used: list[int]) -> dict[str, int]:
     """Rows of the entrance (nearest a kiosk), kiosk and information desk (nearest that
     entrance) and exit (least mean time from the counters used)."""
 
@@ -432,7 +436,7 @@ def _zone_choice(
     return out
 
 
-def _zone_rows(building: Building, m: BuildingMatrix) -> dict[str, int]:
+def zone_rows(building: Building, m: BuildingMatrix) -> dict[str, int]:
     """Every zone's name (floor-qualified in a building) and its row in the matrix."""
     names = zone_names(building)
     return {

@@ -229,10 +229,17 @@ def _check_against_base(grid: SweepGrid, base: Scenario, source: str) -> None:
     ids = [a.id for a in base.agencies]
     known = ", ".join(ids[:30])
     _check_booking_levers(grid, base, source, known)
+    queues = list(base.queue_counters())
     for agency in grid.counters:
-        if agency not in ids:
+        if agency not in queues:
+            shared = base.group_of(agency)
+            why = (
+                f"{agency!r} is served by counter group {shared.id!r}; vary the group's counters"
+                if shared is not None
+                else f"unknown agency {agency!r} (or counter group)"
+            )
             raise ScenarioError(
-                f"unknown agency {agency!r}; the base scenario has {known}",
+                f"{why}; the base scenario's queues are {', '.join(queues[:30])}",
                 file=source,
                 field=f"grid.counters.{agency}",
             )

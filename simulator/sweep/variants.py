@@ -61,11 +61,21 @@ def numbers_fingerprint(scenario: Scenario) -> str:
 
 
 def with_counters(scenario: Scenario, counters: Mapping[str, int]) -> Scenario:
-    """The same scenario with the given agencies' counters changed (others kept)."""
+    """The same scenario with the given queues' counters changed (others kept): a key is an
+    agency with its own counters or a counter group (whose agencies keep ``counters: 0``)."""
+    queues = scenario.queue_counters()
+    for key in counters:
+        if key not in queues:
+            group = scenario.group_of(key)
+            where = f"; it is served by counter group {group.id!r}" if group is not None else ""
+            raise ScenarioError(
+                f"cannot set counters of {key!r}: not an agency with its own counters or a "
+                f"counter group{where}"
+            )
     data = scenario_to_data(scenario)
-    for agency in data["agencies"]:
-        if agency["id"] in counters:
-            agency["counters"] = int(counters[agency["id"]])
+    for owner in (*data["agencies"], *data.get("counter_groups", [])):
+        if owner["id"] in counters:
+            owner["counters"] = int(counters[owner["id"]])
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -96,7 +106,7 @@ def _apply(base: Scenario, params: dict[str, Any], layout: str | BuildingLayout 
         keep = [a.id for a in base.agencies if a.id not in set(out.split("+"))]
         scenario = scenario.with_agencies(keep)
     data = scenario_to_data(scenario)
-    present = {a["id"]: a for a in data["agencies"]}
+    present = {a["id"]: a for a in (*data["agencies"], *data.get("counter_groups", []))}
     for key, value in params.items():
         if key.startswith("counters_") and key[9:] in present:
             present[key[9:]]["counters"] = value

@@ -9,11 +9,14 @@ import pytest
 from simulator.cli import main
 from simulator.compare import (
     DEFAULT_KPIS,
+    DEFAULT_THRESHOLDS,
     VERDICT_B,
     VERDICT_NO_DATA,
     VERDICT_SAME,
     paired_differences,
+    practical_thresholds,
     run_paired,
+    threshold_for,
 )
 from simulator.errors import SimulatorError
 from simulator.executors import LocalExecutor
@@ -78,3 +81,38 @@ def test_compare_command_needs_two_scenarios(tmp_path, normal_day, capsys, write
     only = write_scenario(normal_day, tmp_path / "a.yaml")
     assert main(["compare", str(only)]) == 2
     assert "at least two scenario files" in capsys.readouterr().err
+
+
+def test_practical_thresholds_are_three_settings():
+    settings = practical_thresholds(p90_min=2, share_pp=3, walk_m=10)
+    assert threshold_for("wait_p90_min", settings) == 2
+    assert threshold_for("wait_mean_min", settings) == 2
+    assert threshold_for("within_target", settings) == pytest.approx(0.03)
+    assert threshold_for("walk_mean_m", settings) == 10
+    assert threshold_for("overtime_min", settings) == DEFAULT_THRESHOLDS["overtime_min"]
+    assert practical_thresholds() == {**DEFAULT_THRESHOLDS, "wait_min": 1.0}
+    with pytest.raises(SimulatorError, match="walk_m must be a number >= 0"):
+        practical_thresholds(walk_m=-1)
+
+
+def test_compare_command_reads_differences_under_the_thresholds_as_the_same(
+    normal_day, tmp_path, capsys, write_scenario
+):
+    """One more counter at disdukcapil cuts its p90 by a few minutes: B better at the
+    default threshold, about the same when the planner says 30 minutes do not matter; the
+    table and the JSON show the threshold of each row and the settings."""
+    first = write_scenario(normal_day, tmp_path / "a.yaml")
+    second = write_scenario(with_counters(normal_day, {"disdukcapil": 6}), tmp_path / "b.yaml")
+    args = ["compare", str(first), str(second), "--replications", "6", "--all"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    line = next(x for x in text.splitlines() if x.startswith("disdukcapil") and "p90" in x)
+    assert "B better" in line and "1.00" in line
+    assert "same if |B - A| <" in text
+    assert main([*args, "--practical-p90-min", "30", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["practical_thresholds"] == {"p90_min": 30.0, "share_pp": 1.0, "walk_m": 5.0}
+    rows = {(r["agency"], r["kpi"]): r for r in data["comparisons"][0]["rows"]}
+    row = rows[("disdukcapil", "wait_p90_min")]
+    assert row["threshold"] == 30.0 and row["verdict"] == VERDICT_SAME and row["diff"] < -1
+    assert rows[("disdukcapil", "within_target")]["threshold"] == pytest.approx(0.01)
