@@ -92,13 +92,15 @@ class LocalExecutor(Executor):
             raise SimulatorError(f"a local executor needs at least 1 worker process, got {jobs}")
         self.workers = jobs
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()  # threads of one server share the pool (the app)
 
     def _get_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, initializer=_init_worker, initargs=(os.getpid(),)
-            )
-        return self._pool
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, initializer=_init_worker, initargs=(os.getpid(),)
+                )
+            return self._pool
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         """Yield ``(index, fn(item))`` pairs as tasks finish."""
@@ -133,9 +135,10 @@ class LocalExecutor(Executor):
 
     def close(self) -> None:
         """Stop the workers (idempotent)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_version() -> str:
