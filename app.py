@@ -353,6 +353,11 @@ def translator() -> Translator:
         for key in SELECT_BOXES:
             if key in state:
                 state[key] = state[key]
+        # The open tab is kept by its label: the same tab, named in the new language.
+        old = Translator(state.get("screen_lang") or DEFAULT_LANGUAGE)
+        for name in TABS:
+            if state.get("tab") == old(f"tab_{name}"):
+                state["tab"] = tr(f"tab_{name}")
         state["screen_lang"] = tr.lang
     return tr
 

@@ -34,13 +34,13 @@ def _save_current(
     """The name box and Save button for the run shown; returns the variants kept after it.
     A variant saved without a name is named after its layout and its counters against the
     first variant (``Kompak +5 loket``)."""
-    reference = kept[0].scenario if kept else None
-    proposed = changes.variant_name(current.scenario, current.layout, tr, reference=reference)
+    delta = changes.counter_delta(kept[0].scenario, current.scenario) if kept else None
+    current = dataclasses.replace(current, delta=delta)
     left, right = st.columns([3, 1])
-    left.text_input(tr("variant_name"), key="variant_name", placeholder=proposed)
+    left.text_input(tr("variant_name"), key="variant_name", placeholder=current.title(tr))
     right.write("")
     if right.button(tr("save_variant"), key="save_variant", width="stretch"):
-        name = (state.get("variant_name") or "").strip().replace(",", " ") or proposed
+        name = " ".join((state.get("variant_name") or "").replace(",", " ").split())
         variant = dataclasses.replace(current, name=name)
         try:
             state["variants"] = variants.add_variant(kept, variant, tr)

@@ -25,6 +25,7 @@ from simulator.compare import (
 from simulator.experiment import ExperimentResult
 from simulator.metrics import OVERALL
 from simulator.scenario import Scenario
+from simulator.ui.changes import layout_nickname
 from simulator.ui.i18n import Translator
 from simulator.ui.messages import TranslatedError
 from simulator.ui.numbers import number
@@ -70,11 +71,23 @@ class SavedVariant:
     result: ExperimentResult
     layout: str
 
+    #: Counters more than the first variant kept when this one was saved (``None``: it was
+    #: the first): its default name says so in the language shown, ``Kompak +5 loket``.
+    delta: int | None = None
+
     def title(self, tr: Translator) -> str:
-        """The planner's name, or ``<layout> <n> counters`` in the language shown."""
-        return self.name or tr(
-            "variant_name_counters", layout=self.layout, counters=self.scenario.total_counters
-        )
+        """The planner's name, or the layout's nickname and the counters (against the first
+        variant) in the language shown; never a comma."""
+        if self.name:
+            return self.name
+        nickname = layout_nickname(self.layout, tr)
+        if self.delta is None:
+            return tr(
+                "variant_name_counters", layout=nickname, counters=self.scenario.total_counters
+            )
+        if self.delta == 0:
+            return tr("variant_name_same", layout=nickname)
+        return tr("variant_name_delta", layout=nickname, delta=f"{self.delta:+d}")
 
 
 def display_names(variants: Sequence[SavedVariant], tr: Translator) -> list[str]:
