@@ -353,6 +353,7 @@ def translator() -> Translator:
         for key in SELECT_BOXES:
             if key in state:
                 state[key] = state[key]
+        state.pop("variant_message", None)  # it names a variant in the old language
         # The open tab is kept by its label: the same tab, named in the new language.
         old = Translator(state.get("screen_lang") or DEFAULT_LANGUAGE)
         for name in TABS:
