@@ -424,7 +424,7 @@ def main() -> None:
     key, scenario, result = shown
     label = layout_label(tr, scenario, shipped, buildings)
     with strip:
-        kpi_strip(tr, scenario, result, label)
+        kpi_strip(tr, scenario, key, result, label)
     if tab["results"].open:
         with tab["results"]:
             results_tab(tr, scenario, key, result, shipped)

@@ -140,22 +140,26 @@ def _report_button(
     chart: bytes,
     thresholds: dict[str, float],
 ) -> None:
-    """Download the comparison as one self-contained HTML file."""
-    figures = [(tr("chart_compare_p90"), chart)]
-    for v, title in zip(ordered, titles, strict=True):
-        if v.scenario.layout is not None:
-            png = figure_png("plan", v.key, tr.lang, 0.0, v.layout, v.result, v.scenario)
-            figures.append((title, png))
-    report = comparison_report(
-        ordered,
-        tr=tr,
-        figures=figures,
-        created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        thresholds=thresholds,
-    )
+    """Download the comparison as one self-contained HTML file (made on the click)."""
+
+    def report() -> bytes:
+        figures = [(tr("chart_compare_p90"), chart)]
+        for v, title in zip(ordered, titles, strict=True):
+            if v.scenario.layout is not None:
+                png = figure_png("plan", v.key, tr.lang, 0.0, v.layout, v.result, v.scenario)
+                figures.append((title, png))
+        text = comparison_report(
+            ordered,
+            tr=tr,
+            figures=figures,
+            created=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            thresholds=thresholds,
+        )
+        return text.encode("utf-8")
+
     st.download_button(
         tr("download_report"),
-        report.encode("utf-8"),
+        report,
         file_name="mpp-comparison.html",
         mime="text/html",
         key="download_report",

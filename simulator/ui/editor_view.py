@@ -52,9 +52,8 @@ def reset_editor(
             "layout_choice": choice if choice is not None else NO_LAYOUT,
             "wait_from_opening": base.target.counted_from == "service_start",
             "booking_agencies": [a.id for a in base.agencies if a.booking is not None],
-            **{
-                f"hour_{name}": editing.clock_time(getattr(hours, name))
-                for name in editing.HOUR_FIELDS
+            "hour_defaults": {
+                name: editing.clock_time(getattr(hours, name)) for name in editing.HOUR_FIELDS
             },
         }
     )
@@ -245,12 +244,23 @@ def _booking_section(tr: Translator, base: Scenario) -> pd.DataFrame:
     )
 
 
-def _hours_section(tr: Translator) -> None:
+def _hours_section(tr: Translator) -> dict[str, dt.time]:
+    """The opening hours. Time inputs take their first value as an argument under a key that
+    changes with the base scenario: one whose value was put in the session (and that sat in
+    a tab not yet shown) showed the clock time when the tab opened."""
     st.subheader(tr("edit_hours"))
     columns = st.columns(len(editing.HOUR_FIELDS))
+    defaults: dict[str, dt.time] = state["hour_defaults"]
+    chosen = {}
     for column, name in zip(columns, editing.HOUR_FIELDS, strict=True):
-        column.time_input(tr(f"hour_{name}"), key=f"hour_{name}", step=dt.timedelta(minutes=5))
+        chosen[name] = column.time_input(
+            tr(f"hour_{name}"),
+            value=defaults[name],
+            key=_table_key(f"hour_{name}"),
+            step=dt.timedelta(minutes=5),
+        )
     st.checkbox(tr("wait_from_opening"), key="wait_from_opening", help=tr("wait_from_opening_help"))
+    return {name: value for name, value in chosen.items() if value is not None}
 
 
 def _placement_section(tr: Translator, scenario: Scenario) -> dict[str, str] | None:
@@ -386,14 +396,14 @@ def editor(
     agencies = _agency_section(tr, base)
     groups = _group_section(tr, base)
     bookings = _booking_section(tr, base)
-    _hours_section(tr)
+    hours = _hours_section(tr)
     _layout_section(tr, shipped, buildings, on_layout_upload)
     _run_section(tr)
     edits = editing.Edits(
         weekday=state["weekday"],
         day_type=state["day_type"],
         visitors_per_day=float(state["visitors"]),
-        hours={name: state[f"hour_{name}"] for name in editing.HOUR_FIELDS},
+        hours=hours,
         wait_from_opening=bool(state.get("wait_from_opening", False)),
         agencies=agencies,
         bookings=bookings,

@@ -233,9 +233,10 @@ _STYLE = (
 )
 
 
-def strip_html(cards: list[Card], tr: Translator) -> str:
-    """The cards as one row of HTML (every text escaped)."""
-    parts = [_STYLE, '<div class="mpp-strip" data-testid="mpp-kpi-strip">']
+def strip_html(cards: list[Card], tr: Translator, *, run: str = "") -> str:
+    """The cards as one row of HTML (every text escaped); ``run`` names the result shown (the
+    browser tests and the bench watch it change)."""
+    parts = [_STYLE, f'<div class="mpp-strip" data-run="{html.escape(run)}">']
     for card in cards:
         colour = LIGHT_COLOURS[card.light]
         light_word = html.escape(tr(f"light_{card.light}"))

@@ -109,7 +109,7 @@ def results_tab(
     left, right = st.columns(2)
     left.download_button(
         tr("download_csv"),
-        files.results_csv(result, names=names, lang=lang),
+        lambda: files.results_csv(result, names=names, lang=lang),
         file_name="mpp-results.csv",
         mime="text/csv",
         key="download_csv",
@@ -117,7 +117,7 @@ def results_tab(
     )
     right.download_button(
         tr("download_replications"),
-        files.per_replication_csv(result, lang=lang),
+        lambda: files.per_replication_csv(result, lang=lang),
         file_name="mpp-results-per-replication.csv",
         mime="text/csv",
         key="download_replications",

@@ -41,10 +41,12 @@ def layout_label(
     return Path(names.get(scenario.layout, scenario.layout)).stem
 
 
-def kpi_strip(tr: Translator, scenario: Scenario, result: ExperimentResult, layout: str) -> None:
+def kpi_strip(
+    tr: Translator, scenario: Scenario, key: str, result: ExperimentResult, layout: str
+) -> None:
     """The figures a meeting looks at first, with traffic lights, what they are results of,
     and the sentence on the wait before opening when it matters."""
-    st.html(kpis.strip_html(kpis.kpi_cards(result, scenario, tr), tr))
+    st.html(kpis.strip_html(kpis.kpi_cards(result, scenario, tr), tr, run=key[:16]))
     note = kpis.before_opening_note(result, scenario, tr)
     if note:
         st.markdown(f"<div style='font-size:0.85rem'>💡 {note}</div>", unsafe_allow_html=True)

@@ -45,7 +45,10 @@ def edit_table(at: AppTest, rows: dict[int, dict[str, object]], name: str = "age
 
 def open_tab(at: AppTest, name: str) -> None:
     """Open a tab by its name in the language shown (only the open tab draws its pictures)."""
-    lang = at.session_state["lang"] if "lang" in at.session_state else "id"
+    try:
+        lang = at.session_state["lang"]
+    except KeyError:  # AppTest's state has no get()
+        lang = "id"
     at.session_state["tab"] = CATALOGUE[lang][f"tab_{name}"]
     at.run()
     assert not at.exception
