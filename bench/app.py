@@ -21,6 +21,7 @@ Nothing is asserted: the figures are printed, and the script exits 0.
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import subprocess
@@ -131,6 +132,8 @@ def to_edit_tab(page: Page, replications: int) -> None:
     """Open the edit tab and set the replications (that run is not timed)."""
     page.get_by_role("tab", name="Ubah skenario").click()
     page.locator(".st-key-replications input").wait_for()
+    page.wait_for_timeout(300)
+    settle(page)
     before = shown_run(page)
     set_number(page, "replications", replications)
     page.locator(".st-key-replications input").press("Enter")
@@ -144,7 +147,9 @@ def note(text: str) -> None:
 
 
 def verdict(value: float, goal: float, unit: str = "s") -> str:
-    return f"{value:5.2f} {unit}  (goal <= {goal:g} {unit}: {'met' if value <= goal else 'NOT met'})"
+    return (
+        f"{value:5.2f} {unit}  (goal <= {goal:g} {unit}: {'met' if value <= goal else 'NOT met'})"
+    )
 
 
 def main() -> None:
@@ -152,6 +157,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="new sessions and edits timed")
     parser.add_argument("--replications", type=int, default=30)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with server() as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         note("server up; first page")
@@ -180,6 +186,10 @@ def main() -> None:
         different = edit_visitors(pages, [560, 561, 562])
         browser.close()
 
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before and "
+        f"{os.getloadavg()[0]:.1f} after (other work on the machine slows every figure)"
+    )
     print(f"server: cold first results {cold:.2f} s (not a goal: the first page a server serves)")
     print(
         f"1. first results, warm server (median of {len(firsts)} new sessions): "

@@ -441,6 +441,7 @@ _ID: dict[str, str] = {
     "p90_not_reached_short": "tak tercapai",
     "p90_not_reached_note": "lebih dari 10% pemegang nomor menyerah sebelum dipanggil",
     "p90_note": "target {target} menit · ± {ci}",
+    "p90_note_open": "target {target} menit · batas atas selang tak tercapai",
     "metric_p90_help_basis": (
         "90% pemegang nomor antrean dipanggil dalam waktu ini, dihitung dari saat nomor "
         "diambil sampai dipanggil; yang menyerah dihitung tidak dipanggil."
@@ -1044,6 +1045,7 @@ _EN: dict[str, str] = {
     "p90_not_reached_short": "not reached",
     "p90_not_reached_note": "more than 10% of ticket holders gave up before being called",
     "p90_note": "target {target} min · ± {ci}",
+    "p90_note_open": "target {target} min · interval's upper end not reached",
     "metric_p90_help_basis": (
         "90% of ticket holders are called within this time, counted from taking the ticket to "
         "being called; those who gave up count as never called."

@@ -145,14 +145,13 @@ def kpi_cards(result: ExperimentResult, scenario: Scenario, tr: Translator) -> l
     lost_share = lost / arrivals if arrivals > 0 else math.nan
     goal_pct = number(target.share * 100, lang, digits=0)
     minutes = number(target.wait_min, lang, digits=0)
+    p90_ci = float(overall["wait_p90_min_ci"])
     if math.isinf(p90):
         p90_note = tr("p90_not_reached_note")
-    else:
-        p90_note = tr(
-            "p90_note",
-            target=minutes,
-            ci=number(float(overall["wait_p90_min_ci"]), lang),
-        )
+    elif is_number(p90_ci):
+        p90_note = tr("p90_note", target=minutes, ci=number(p90_ci, lang))
+    else:  # the interval's upper end is not reached: say so instead of "± ∞"
+        p90_note = tr("p90_note_open", target=minutes)
     mean = float(overall["wait_mean_min"])
     before = float(overall["wait_before_opening_mean_min"])
     after = float(overall["wait_after_opening_mean_min"])

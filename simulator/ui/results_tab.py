@@ -19,7 +19,7 @@ __all__ = ["results_tab"]
 _ROW_PX = 35
 #: Width of the agency-name column: long names are cut (full name on hover), so the whole
 #: overview fits a 1440-pixel screen.
-_NAME_PX = 270
+_NAME_PX = 250
 
 
 def _overview(tr: Translator, scenario: Scenario, result: ExperimentResult) -> None:

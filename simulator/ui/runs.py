@@ -32,7 +32,7 @@ from simulator.scenario import Scenario
 
 __all__ = ["ResultStore", "run_scenario"]
 
-_POLL_S = 0.05
+_POLL_S = 0.02
 
 
 def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> ExperimentResult:
@@ -49,6 +49,13 @@ def _replicate(task: tuple[Plan, int, int]) -> ReplicationResult:
     """One replication in a worker process (a top-level function, so it pickles)."""
     plan, seed, replication = task
     return run_replication(plan, seed=seed, replication=replication)
+
+
+def _combine(task: tuple[Plan, int, list[ReplicationResult]]) -> ExperimentResult:
+    """The replications' summary, in a worker process too: the server's own process keeps
+    its time for the sessions' pages."""
+    plan, seed, results = task
+    return combine(plan, seed, results)
 
 
 @dataclass
@@ -133,7 +140,8 @@ class ResultStore:
             for _, result in self._executor.map_unordered(_replicate, tasks):
                 results.append(result)
                 job.finished += 1
-            job.result = combine(plan, seed, results)
+            summary = self._executor.map_unordered(_combine, [(plan, seed, results)])
+            job.result = next(iter(summary))[1]
         except BaseException as exc:  # handed to every session waiting for this scenario
             job.error = exc
         finally:

@@ -229,9 +229,11 @@ def agency_details(
 
 def details_columns(tr: Translator, *, bookings: bool) -> dict[str, str]:
     """Column -> translated label of :func:`agency_details`."""
-    return {
-        c: tr(label) for c, label, _ in _DETAIL_COLUMNS if bookings or c not in _BOOKING_DETAILS
-    }
+    columns = [(c, label) for c, label, _ in _DETAIL_COLUMNS if c not in _BOOKING_DETAILS]
+    if bookings:  # right after the names: what a planner trying bookings looks at first
+        booking = [(c, label) for c, label, _ in _DETAIL_COLUMNS if c in _BOOKING_DETAILS]
+        columns = columns[:2] + booking + columns[2:]
+    return {c: tr(label) for c, label in columns}
 
 
 def details_style(frame: pd.DataFrame, tr: Translator) -> Any:
