@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ UPLOADED = "__uploaded__"
 SELECT_BOXES = ("scenario_file", "weekday", "day_type", "layout_choice", "baseline")
 SCENARIO_UPLOAD_MB = 20
 TABS = ("results", "edit", "plan", "compare", "calibration")
+#: A run shows its progress bar once it has taken this long.
+PROGRESS_AFTER_S = 0.8
 
 log = logging.getLogger("mpp_app")
 state = st.session_state
@@ -207,12 +210,19 @@ def run_with_progress(
     """Run (or fetch, or wait for) the scenario, showing progress in ``slot``; errors are
     shown in the planner's words, not raised."""
     bar = None
+    started = time.perf_counter()
+    shown = -1
 
     def progress(done: int, total: int) -> None:
-        nonlocal bar
+        # A bar only for a run that takes a while, and redrawn only when it moves: every
+        # redraw costs the browser work on the cores the replications run on.
+        nonlocal bar, shown
+        if done == shown or time.perf_counter() - started < PROGRESS_AFTER_S:
+            return
         if bar is None:
             bar = slot.progress(0.0, text=tr("running", done=0, total=total))
         bar.progress(done / total, text=tr("running", done=done, total=total))
+        shown = done
 
     try:
         layouts.check_fits(scenario, names=layout_names())

@@ -211,7 +211,7 @@ _ID: dict[str, str] = {
     "col_wait_p90": "Tunggu p90",
     "col_ci": "± 95%",
     "col_within": "Dalam target",
-    "col_utilisation": "Sibuk loket",
+    "col_utilisation": "Sibuk",
     "col_queue_max": "Antrean terpanjang",
     "col_walk": "Jalan kaki (m)",
     "overall": "Semua instansi",
@@ -485,7 +485,7 @@ _ID: dict[str, str] = {
     "col_lost": "Tak terlayani",
     "col_lost_help": "Menyerah sebelum dipanggil atau ditolak (kuota, nomor terakhir), per hari.",
     "col_wait_mean_help": "Rata-rata tunggu yang dipanggil, dalam menit.",
-    "col_before": "Sebelum buka",
+    "col_before": "Pra-buka",
     "col_before_help": (
         "Bagian rata-rata tunggu sebelum loket buka (menit): tambahan loket tidak mengubahnya."
     ),
@@ -817,7 +817,7 @@ _EN: dict[str, str] = {
     "col_wait_p90": "p90 wait",
     "col_ci": "± 95%",
     "col_within": "Within target",
-    "col_utilisation": "Counters busy",
+    "col_utilisation": "Busy",
     "col_queue_max": "Longest queue",
     "col_walk": "Walking (m)",
     "overall": "All agencies",
@@ -1089,7 +1089,7 @@ _EN: dict[str, str] = {
     "col_lost": "Not served",
     "col_lost_help": "Gave up before being called or turned away (quota, last ticket), per day.",
     "col_wait_mean_help": "Mean wait of those called, in minutes.",
-    "col_before": "Before opening",
+    "col_before": "Pre-open",
     "col_before_help": (
         "The part of the mean wait before the counters open (minutes): more counters do not "
         "change it."
