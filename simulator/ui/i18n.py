@@ -264,7 +264,6 @@ _ID: dict[str, str] = {
         "replikasi yang sama dibandingkan berpasangan (bilangan acak bersama)."
     ),
     "variant_name": "Nama varian",
-    "variant_default_name": "{layout}, {counters} loket",
     "save_variant": "Simpan sebagai varian",
     "variant_saved": "Varian {name} disimpan.",
     "variant_full": "Sudah ada {limit} varian. Hapus satu dahulu.",
@@ -868,7 +867,6 @@ _EN: dict[str, str] = {
         "number of replications are compared in pairs (common random numbers)."
     ),
     "variant_name": "Variant name",
-    "variant_default_name": "{layout}, {counters} counters",
     "save_variant": "Save as variant",
     "variant_saved": "Variant {name} saved.",
     "variant_full": "There are already {limit} variants. Remove one first.",

@@ -185,10 +185,10 @@ def test_opens_on_the_default_scenario_with_results_shown() -> None:
     assert len(table) == len(scenario.agencies) + 1
     assert len(at.get("vega_lite_chart")) == 3  # queue, waits, occupancy
     assert not at.get("iframe")  # the plan's pictures only on its own tab
+    assert any("Taspen hanya buka hari Kamis" in c.value for c in at.caption)
     open_tab(at, "plan")
     assert len(at.get("iframe")) == 2  # the plan by p90, the day played on it
     assert_one_language(at, "id")
-    assert any("Taspen hanya buka hari Kamis" in c.value for c in at.caption)
     assert not at.error
     assert_one_language(at, "id")
 
