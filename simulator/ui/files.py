@@ -164,9 +164,11 @@ def store_layout_upload(data: bytes, name: str, *, folder: Path) -> Path:
 
 
 def _shipped_path(file: str, layouts: Mapping[str, Path]) -> Path | None:
-    """The shipped plan ``file`` is (by content location), or ``None`` for any other file."""
+    """The shipped plan ``file`` is (any plan file of the shipped plans' folder, DXF or
+    GeoJSON), or ``None`` for any other file."""
     resolved = Path(file).resolve()
-    return resolved if resolved in {p.resolve() for p in layouts.values()} else None
+    folders = {p.resolve().parent for p in layouts.values()}
+    return resolved if resolved.parent in folders and resolved.is_file() else None
 
 
 def scenario_download(

@@ -276,7 +276,10 @@ def test_booking_levers_and_placement_table(browser: object, app_url: str) -> No
     _shot(page, "05-placement-table")
     _tab(page, "Hasil")
     page.get_by_text("Rincian lengkap per instansi").click()
-    expect(page.get_by_text("p90 pesan daring").first).to_be_attached()
+    details = page.locator('[data-testid="stExpander"] [data-testid="stDataFrame"]').first
+    expect(details).to_be_visible()
+    details.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the grid draws its cells (the figures: test_app_flows.py)
     _shot(page, "06-booking-results")
     page.context.close()
 

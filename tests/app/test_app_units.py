@@ -272,6 +272,16 @@ def test_scenario_download_runs_from_anywhere_and_uploads_back(
     assert uploaded.layout == str(shipped["korpri-central"])
 
 
+def test_scenario_download_of_the_shipped_building_runs_from_anywhere(
+    tmp_path: Path, shipped: dict[str, Path]
+) -> None:
+    building = load_scenario(REPO / "scenarios" / "monday-two-floors.yaml")
+    download = files.scenario_download(building, layouts=shipped)
+    assert download.file_name.endswith(".yaml")
+    (tmp_path / "mine.yaml").write_bytes(download.data)
+    assert load_scenario(tmp_path / "mine.yaml") == building
+
+
 def test_scenario_download_of_an_uploaded_plan_is_a_zip_that_runs(
     tmp_path: Path, normal_day: Scenario, shipped: dict[str, Path]
 ) -> None:
