@@ -278,11 +278,14 @@ def _placement_section(tr: Translator, scenario: Scenario) -> dict[str, str] | N
         return None
     names = agency_names(scenario, tr.lang)
     owners = list(scenario.queue_counters())
-    slots = sorted(site.slot_agency, key=_natural)
-    table = pd.DataFrame({"slot": slots, "owner": [site.slot_agency.get(s) or "" for s in slots]})
+    drawn = {c.slot for f in scenario.layout_files() for c in layouts.load_floor(f).counters}
+    slots = sorted(drawn | set(site.slot_agency), key=_natural)
+    fingerprint = scenario_fingerprint(scenario)[:12]
+    start = _proposal(tr, scenario, fingerprint) or site.slot_agency
+    table = pd.DataFrame({"slot": slots, "owner": [start.get(s) or "" for s in slots]})
     edited: pd.DataFrame = st.data_editor(
         table,
-        key=f"{_table_key('placement_table')}_{scenario_fingerprint(scenario)[:12]}",
+        key=f"{_table_key('placement_table')}_{fingerprint}_{len(state.get('proposals', {}))}",
         hide_index=True,
         num_rows="fixed",
         disabled=["slot"],
@@ -300,6 +303,32 @@ def _placement_section(tr: Translator, scenario: Scenario) -> dict[str, str] | N
     placed = {str(r["slot"]): str(r["owner"]) for r in edited.to_dict("records") if r["owner"]}
     shown = {s: a for s, a in site.slot_agency.items() if a}
     return placed if placed != shown else None
+
+
+def _proposal(tr: Translator, scenario: Scenario, fingerprint: str) -> dict[str, str] | None:
+    """The placement optimiser's proposal for ``scenario`` (shortest walking, clusters side
+    by side: :func:`simulator.placement.optimise.optimise_placement`), once asked for; it
+    fills the table, where the planner may still change it."""
+    from simulator.placement.optimise import optimise_placement
+
+    proposals: dict[str, dict[str, str]] = state.setdefault("proposals", {})
+    if st.button(
+        tr("placement_optimise"), key="placement_optimise", help=tr("placement_optimise_help")
+    ):
+        try:
+            found = optimise_placement(scenario, simulate=False)
+        except SimulatorError as exc:
+            state["placement_message"] = Message.of_error(exc)
+        else:
+            proposals[fingerprint] = found.placement
+            state["placement_message"] = Message.success(
+                "placement_optimised",
+                before=number(found.before.metres, tr.lang, digits=0),
+                after=number(found.after.metres, tr.lang, digits=0),
+            )
+    if "placement_message" in state:
+        show_message(tr, state["placement_message"])
+    return proposals.get(fingerprint)
 
 
 def _natural(slot: str) -> tuple[Any, ...]:

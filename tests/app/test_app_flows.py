@@ -38,7 +38,7 @@ def edit_table(at: AppTest, rows: dict[int, dict[str, object]], name: str = "age
     if name == "booking_table":
         key += "_" + "-".join(at.session_state["booking_agencies"])
     elif name == "placement_table":
-        key += "_" + scenario_fingerprint(at.session_state["edited"])[:12]
+        key += "_" + scenario_fingerprint(at.session_state["edited"])[:12] + "_0"
     assert key in at.session_state, key
     at.session_state[key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
 
@@ -395,3 +395,19 @@ def test_compare_two_layouts_for_a_busy_monday() -> None:
 
     at.button(key="remove_variant_0").click().run()
     assert any(i.value == CATALOGUE["en"]["compare_need_two"] for i in at.info)
+
+
+@pytest.mark.slow
+def test_placement_optimiser_proposes_and_the_run_follows() -> None:
+    at = start()
+    at.toggle(key="placement_show").set_value(True).run()
+    before = at.session_state["shown"][0]
+    at.button(key="placement_optimise").click().run()
+    assert not at.exception and not at.error
+    assert any(s.value.startswith("Usulan penempatan: jalan kaki") for s in at.success)
+    placement = at.session_state["edited"].placement
+    assert placement and set(placement.values()) <= {
+        a.id for a in at.session_state["edited"].agencies
+    }
+    assert at.session_state["shown"][0] != before  # the proposal ran at once
+    assert at.session_state["shown"][1].placement == placement
