@@ -28,7 +28,7 @@ from simulator.errors import SimulatorError
 from simulator.executors import LocalExecutor
 from simulator.experiment import ExperimentResult
 from simulator.inputs import scenario_fingerprint
-from simulator.scenario import Scenario, load_scenario
+from simulator.scenario import BuildingLayout, FloorFile, Scenario, load_scenario
 from simulator.ui import calibration, changes, files, layouts, runs
 from simulator.ui.compare_tab import compare_tab
 from simulator.ui.editor_view import UPLOADED_LAYOUT, editor, reset_editor
@@ -41,6 +41,7 @@ from simulator.ui.i18n import (
     agency_names,
     day_type_label,
 )
+from simulator.ui.layouts_view import layouts_comparison
 from simulator.ui.messages import Message, TranslatedError
 from simulator.ui.plan_tab import plan_tab
 from simulator.ui.results_tab import results_tab
@@ -86,6 +87,20 @@ def upload_folder() -> Path:
 def shipped_scenario(path: str, modified_ns: int) -> Scenario:
     """A shipped scenario file, read once per version."""
     return load_scenario(path)
+
+
+def layout_options(
+    shipped: dict[str, Path], buildings: dict[str, dict[int, Path]]
+) -> dict[str, str | BuildingLayout]:
+    """The shipped plans and buildings a planner may compare, by the names the editor uses."""
+    options: dict[str, str | BuildingLayout] = {}
+    for name in layouts.layout_options(shipped, buildings):
+        if name in buildings:
+            floors = [FloorFile(level=lv, file=str(f)) for lv, f in buildings[name].items()]
+            options[name] = BuildingLayout(floors=floors)
+        else:
+            options[name] = str(shipped[name])
+    return options
 
 
 def scenario_files() -> dict[str, Path]:
@@ -444,6 +459,9 @@ def main() -> None:
     if tab["compare"].open:
         with tab["compare"]:
             compare_tab(tr, scenario, key, result, shipped, thresholds=thresholds)
+            layouts_comparison(
+                tr, scenario, layout_options(shipped, buildings), executor=worker_pool()
+            )
 
 
 main()

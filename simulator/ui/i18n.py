@@ -616,6 +616,24 @@ _ID: dict[str, str] = {
     "layoutname_korpri-compact": "Kompak",
     "layoutname_korpri-2f": "Dua lantai",
     "compare_verdicts": "Kesimpulan",
+    "layouts_title": "Bandingkan denah: berapa loket yang muat dan hasil terbaiknya",
+    "layouts_help": (
+        "Untuk skenario yang tampil, tiap denah: slot loket, kursi, loket paling sedikit yang "
+        "memenuhi target, dan hasil terbaik bila semua slot dipakai (instansi ditempatkan oleh "
+        "pengoptimal penempatan). Butuh beberapa detik per denah."
+    ),
+    "layouts_choose": "Denah yang dibandingkan",
+    "layouts_run": "Bandingkan denah",
+    "layouts_running": "Membandingkan {plans} denah ...",
+    "layouts_no_fit": "tidak muat",
+    "layouts_table_help": (
+        "Loket cukup: paling sedikit loket yang memenuhi target p90 {minutes} menit di setiap "
+        "instansi. Terbaik: semua slot dipakai."
+    ),
+    "col_plan": "Denah",
+    "col_slots": "Slot loket",
+    "col_counters_fit": "Loket cukup",
+    "col_best_counters": "Loket (terbaik)",
     "compare_statistics": "Statistik di balik kesimpulan",
     "compare_thresholds": (
         '"Kurang lebih sama": selisih di bawah {wait} menit, {share} poin persen atau {walk} m '
@@ -1227,6 +1245,24 @@ _EN: dict[str, str] = {
     "layoutname_korpri-compact": "Compact",
     "layoutname_korpri-2f": "Two floors",
     "compare_verdicts": "Verdict",
+    "layouts_title": "Compare floor plans: how many counters fit and their best",
+    "layouts_help": (
+        "For the scenario on screen, each plan: counter slots, seats, the fewest counters "
+        "meeting the target, and the best with every slot used (agencies placed by the "
+        "placement optimiser). Takes some seconds per plan."
+    ),
+    "layouts_choose": "Plans to compare",
+    "layouts_run": "Compare plans",
+    "layouts_running": "Comparing {plans} plans ...",
+    "layouts_no_fit": "does not fit",
+    "layouts_table_help": (
+        "Counters that fit: the fewest counters meeting the p90 target of {minutes} minutes at "
+        "every agency. Best: every slot used."
+    ),
+    "col_plan": "Plan",
+    "col_slots": "Counter slots",
+    "col_counters_fit": "Counters that fit",
+    "col_best_counters": "Counters (best)",
     "compare_statistics": "The statistics behind the verdict",
     "compare_thresholds": (
         '"About the same": a difference under {wait} minutes, {share} percentage points or '

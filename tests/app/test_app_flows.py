@@ -411,3 +411,17 @@ def test_placement_optimiser_proposes_and_the_run_follows() -> None:
     }
     assert at.session_state["shown"][0] != before  # the proposal ran at once
     assert at.session_state["shown"][1].placement == placement
+
+
+@pytest.mark.slow
+def test_layouts_compared_for_the_scenario_on_screen() -> None:
+    at = start()
+    at.number_input(key="replications").set_value(3).run()
+    open_tab(at, "compare")
+    at.multiselect(key="layouts_chosen").set_value(["korpri-central", "korpri-compact"]).run()
+    at.button(key="layouts_run").click().run()
+    assert not at.exception and not at.error
+    table = frame_with(at, "Slot loket")
+    assert list(table["Denah"]) == ["korpri-central", "korpri-compact"]
+    assert (table["Slot loket"] >= 33).all()
+    assert_one_language(at, "id")
