@@ -55,8 +55,9 @@ UPLOADED = "__uploaded__"
 SELECT_BOXES = ("scenario_file", "weekday", "day_type", "layout_choice", "baseline")
 SCENARIO_UPLOAD_MB = 20
 TABS = ("results", "edit", "plan", "compare", "calibration")
-#: A run shows its progress bar once it has taken this long.
-PROGRESS_AFTER_S = 0.8
+#: A run shows its progress bar once it has taken this long, redrawn at most this often.
+PROGRESS_AFTER_S = 1.5
+PROGRESS_EVERY_S = 0.5
 
 log = logging.getLogger("mpp_app")
 state = st.session_state
@@ -226,18 +227,24 @@ def run_with_progress(
     shown in the planner's words, not raised."""
     bar = None
     started = time.perf_counter()
-    shown = -1
+    drawn = (-1, 0.0)
 
     def progress(done: int, total: int) -> None:
-        # A bar only for a run that takes a while, and redrawn only when it moves: every
-        # redraw costs the browser work on the cores the replications run on.
-        nonlocal bar, shown
-        if done == shown or time.perf_counter() - started < PROGRESS_AFTER_S:
+        # A bar only for a run that takes a while, redrawn only when it moved and at most a
+        # few times a second: every redraw costs the browser work on the cores the
+        # replications run on.
+        nonlocal bar, drawn
+        now = time.perf_counter()
+        if (
+            now - started < PROGRESS_AFTER_S
+            or done == drawn[0]
+            or now - drawn[1] < PROGRESS_EVERY_S
+        ):
             return
         if bar is None:
             bar = slot.progress(0.0, text=tr("running", done=0, total=total))
         bar.progress(done / total, text=tr("running", done=done, total=total))
-        shown = done
+        drawn = (done, now)
 
     try:
         layouts.check_fits(scenario, names=layout_names())

@@ -97,7 +97,14 @@ def results_tab(
     zones = tables.zone_results(result, tr=tr)
     if len(zones):
         st.subheader(tr("table_zones"))
-        st.dataframe(zones, hide_index=True, key="zones_table", width="stretch")
+        wide = {tr("col_zone"): 200, tr("col_zone_agencies"): 300}
+        st.dataframe(
+            zones,
+            hide_index=True,
+            key="zones_table",
+            width="stretch",
+            column_config={c: st.column_config.Column(width=wide.get(c, "small")) for c in zones},
+        )
         st.caption(tr("table_zones_help"))
 
     lang = tr.lang
