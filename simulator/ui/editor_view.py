@@ -57,9 +57,38 @@ def reset_editor(
             },
         }
     )
+    keep_values()
     # A table editor keeps its edits in the browser: a new key starts a fresh table.
     state["editor_generation"] = state.get("editor_generation", 0) + 1
     state["base_layout"] = base.layout
+
+
+#: Editor widgets whose values live in the session under their keys.
+KEPT = (
+    "weekday",
+    "day_type",
+    "visitors",
+    "wait_from_opening",
+    "booking_agencies",
+    "layout_choice",
+    "replications",
+    "seed",
+)
+
+
+def restore_kept() -> None:
+    """Put back any editor value Streamlit dropped from the session (seen in the browser: a
+    number input fell back to its minimum after a few quick reruns), from the copy
+    :func:`keep_values` made at the end of the last run."""
+    kept: dict[str, Any] = state.get("editor_kept", {})
+    for key, value in kept.items():
+        if key not in state:
+            state[key] = value
+
+
+def keep_values() -> None:
+    """Copy the editor's values, so :func:`restore_kept` can put them back."""
+    state["editor_kept"] = {key: state[key] for key in KEPT if key in state}
 
 
 def _table_key(name: str) -> str:
@@ -420,6 +449,7 @@ def editor(
     preview: Callable[[Scenario], bytes | None],
 ) -> Scenario | None:
     """Every edit of the scenario; returns the edited scenario, or ``None`` with a message."""
+    restore_kept()
     st.info(tr("edit_behaviour"))
     _day_section(tr, base)
     agencies = _agency_section(tr, base)
@@ -428,6 +458,7 @@ def editor(
     hours = _hours_section(tr)
     _layout_section(tr, shipped, buildings, on_layout_upload)
     _run_section(tr)
+    keep_values()
     edits = editing.Edits(
         weekday=state["weekday"],
         day_type=state["day_type"],

@@ -282,6 +282,10 @@ def test_booking_levers_and_placement_table(browser: object, app_url: str) -> No
     _settled(page)
     expect(page.get_by_text("Denah dengan penempatan loket saat ini")).to_be_visible()
     page.get_by_text("Denah dengan penempatan loket saat ini").scroll_into_view_if_needed()
+    # the other edits kept their values through these reruns
+    expect(page.locator(".st-key-visitors input")).to_have_value("450")
+    expect(page.locator(".st-key-replications input")).to_have_value("10")
+    expect(page.locator(".st-key-seed input")).to_have_value("2023")
     _shot(page, "05-placement-table")
     _tab(page, "Hasil")
     page.get_by_text("Rincian lengkap per instansi").click()
