@@ -29,6 +29,8 @@ from simulator.ui.widgets import show_message
 __all__ = ["NO_LAYOUT", "UPLOADED_LAYOUT", "editor", "layout_value", "reset_editor"]
 
 NO_LAYOUT = "__none__"
+#: The placement table's value for a slot that serves nobody (shown in words).
+EMPTY_SLOT = "-"
 UPLOADED_LAYOUT = "__uploaded_layout__"
 LAYOUT_UPLOAD_MB = 100
 _ROW_PX = 35
@@ -311,7 +313,7 @@ def _placement_section(tr: Translator, scenario: Scenario) -> dict[str, str] | N
     slots = sorted(drawn | set(site.slot_agency), key=_natural)
     fingerprint = scenario_fingerprint(scenario)[:12]
     start = _proposal(tr, scenario, fingerprint) or site.slot_agency
-    table = pd.DataFrame({"slot": slots, "owner": [start.get(s) or "" for s in slots]})
+    table = pd.DataFrame({"slot": slots, "owner": [start.get(s) or EMPTY_SLOT for s in slots]})
     edited: pd.DataFrame = st.data_editor(
         table,
         key=f"{_table_key('placement_table')}_{fingerprint}_{len(state.get('proposals', {}))}",
@@ -323,13 +325,19 @@ def _placement_section(tr: Translator, scenario: Scenario) -> dict[str, str] | N
             "slot": st.column_config.TextColumn(tr("col_slot"), width="small"),
             "owner": st.column_config.SelectboxColumn(
                 tr("col_owner"),
-                options=["", *owners],
-                format_func=lambda a: names.get(str(a), str(a)) if a else tr("slot_empty"),
+                options=[EMPTY_SLOT, *owners],
+                format_func=lambda a: (
+                    tr("slot_empty") if a in (EMPTY_SLOT, None, "") else (names.get(str(a), str(a)))
+                ),
                 width="large",
             ),
         },
     )
-    placed = {str(r["slot"]): str(r["owner"]) for r in edited.to_dict("records") if r["owner"]}
+    placed = {
+        str(r["slot"]): str(r["owner"])
+        for r in edited.to_dict("records")
+        if r["owner"] and r["owner"] != EMPTY_SLOT
+    }
     shown = {s: a for s, a in site.slot_agency.items() if a}
     return placed if placed != shown else None
 
