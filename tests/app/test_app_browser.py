@@ -178,7 +178,20 @@ def _new_run(page: object, before: str) -> None:
 
 
 def _tab(page: object, name: str) -> None:
-    page.get_by_role("tab", name=name).click()  # type: ignore[attr-defined]
+    """Open a tab; a click while the page still runs may be ignored, so click again."""
+    tab = page.get_by_role("tab", name=name)  # type: ignore[attr-defined]
+    for _ in range(3):
+        tab.click()
+        try:
+            page.wait_for_function(  # type: ignore[attr-defined]
+                "name => [...document.querySelectorAll('[role=tab]')].some("
+                "t => t.innerText === name && t.getAttribute('aria-selected') === 'true')",
+                arg=name,
+                timeout=10_000,
+            )
+            break
+        except Exception:
+            continue
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
     _settled(page)
 
