@@ -31,7 +31,13 @@ from simulator.inputs import scenario_fingerprint
 from simulator.scenario import BuildingLayout, FloorFile, Scenario, load_scenario
 from simulator.ui import calibration, changes, files, layouts, runs
 from simulator.ui.compare_tab import compare_tab
-from simulator.ui.editor_view import UPLOADED_LAYOUT, editor, reset_editor
+from simulator.ui.editor_view import (
+    UPLOADED_LAYOUT,
+    choose,
+    editor,
+    forget_widgets,
+    reset_editor,
+)
 from simulator.ui.figures import placement_png
 from simulator.ui.i18n import (
     DEFAULT_LANGUAGE,
@@ -52,7 +58,7 @@ SCENARIO_DIR = ROOT / "scenarios"
 LAYOUT_DIR = ROOT / "layouts"
 DEFAULT_SCENARIO = "normal-day.yaml"
 UPLOADED = "__uploaded__"
-SELECT_BOXES = ("scenario_file", "weekday", "day_type", "layout_choice", "baseline")
+SELECT_BOXES = ("scenario_file", "baseline")
 SCENARIO_UPLOAD_MB = 20
 TABS = ("results", "edit", "plan", "compare", "calibration")
 #: A run shows its progress bar once it has taken this long, redrawn at most this often.
@@ -216,7 +222,7 @@ def on_layout_upload() -> None:
             return
     state["uploaded_layout"] = (upload.name, str(path))
     layout_names()[str(path)] = upload.name
-    state["layout_choice"] = UPLOADED_LAYOUT
+    choose("layout_choice", UPLOADED_LAYOUT)
     state["layout_message"] = Message.success("layout_ok", name=upload.name)
 
 
@@ -385,6 +391,7 @@ def translator() -> Translator:
         for key in SELECT_BOXES:
             if key in state:
                 state[key] = state[key]
+        forget_widgets()  # the editor's select boxes start again from their kept values
         state.pop("variant_message", None)  # it names a variant in the old language
         # The open tab is kept by its label: the same tab, named in the new language.
         old = Translator(state.get("screen_lang") or DEFAULT_LANGUAGE)

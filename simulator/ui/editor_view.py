@@ -26,7 +26,15 @@ from simulator.ui.messages import Message
 from simulator.ui.numbers import number
 from simulator.ui.widgets import show_message
 
-__all__ = ["NO_LAYOUT", "UPLOADED_LAYOUT", "editor", "layout_value", "reset_editor"]
+__all__ = [
+    "NO_LAYOUT",
+    "UPLOADED_LAYOUT",
+    "choose",
+    "editor",
+    "forget_widgets",
+    "layout_value",
+    "reset_editor",
+]
 
 NO_LAYOUT = "__none__"
 #: The placement table's value for a slot that serves nobody (shown in words).
@@ -44,28 +52,31 @@ def reset_editor(
     """Put the base scenario's values into every editor widget."""
     choice = layouts.layout_choice(base, shipped, buildings)
     hours = base.day.hours
-    state.update(
-        {
-            "weekday": base.day.weekday,
-            "day_type": base.day.type,
-            "visitors": round(base.demand.visitors_per_day),
-            "replications": base.run.replications,
-            "seed": base.run.seed,
-            "layout_choice": choice if choice is not None else NO_LAYOUT,
-            "wait_from_opening": base.target.counted_from == "service_start",
-            "booking_agencies": [a.id for a in base.agencies if a.booking is not None],
-            "hour_defaults": {
-                name: editing.clock_time(getattr(hours, name)) for name in editing.HOUR_FIELDS
-            },
-        }
-    )
-    keep_values()
+    kept = {
+        "weekday": base.day.weekday,
+        "day_type": base.day.type,
+        "visitors": round(base.demand.visitors_per_day),
+        "replications": base.run.replications,
+        "seed": base.run.seed,
+        "layout_choice": choice if choice is not None else NO_LAYOUT,
+        "wait_from_opening": base.target.counted_from == "service_start",
+        "booking_agencies": [a.id for a in base.agencies if a.booking is not None],
+        "placement_show": False,
+    }
+    state["editor_kept"] = kept
+    for key in KEPT:
+        state.pop(key, None)  # each widget starts again from its value above
+    state["hour_defaults"] = {
+        name: editing.clock_time(getattr(hours, name)) for name in editing.HOUR_FIELDS
+    }
     # A table editor keeps its edits in the browser: a new key starts a fresh table.
     state["editor_generation"] = state.get("editor_generation", 0) + 1
     state["base_layout"] = base.layout
 
 
-#: Editor widgets whose values live in the session under their keys.
+#: Editor widgets whose values live in the session under their keys. Each is drawn with its
+#: last value as its default (kept in ``editor_kept``): a widget in a tab not shown is
+#: unmounted by the browser and, mounted again, starts from its default, not from the session.
 KEPT = (
     "weekday",
     "day_type",
@@ -75,22 +86,33 @@ KEPT = (
     "layout_choice",
     "replications",
     "seed",
+    "placement_show",
 )
 
 
-def restore_kept() -> None:
-    """Put back any editor value Streamlit dropped from the session (seen in the browser: a
-    number input fell back to its minimum after a few quick reruns), from the copy
-    :func:`keep_values` made at the end of the last run."""
-    kept: dict[str, Any] = state.get("editor_kept", {})
-    for key, value in kept.items():
-        if key not in state:
-            state[key] = value
+def kept(key: str) -> Any:
+    """The editor value of ``key``: the widget's, else the last one kept."""
+    return state[key] if key in state else state.get("editor_kept", {}).get(key)
+
+
+def choose(key: str, value: Any) -> None:
+    """Set an editor value from code (a callback): the widget starts again from it."""
+    state.setdefault("editor_kept", {})[key] = value
+    state.pop(key, None)
+
+
+def forget_widgets() -> None:
+    """Let every editor widget start again from its kept value (after a language switch,
+    so select boxes show their option in the new language)."""
+    keep_values()
+    for key in KEPT:
+        state.pop(key, None)
 
 
 def keep_values() -> None:
-    """Copy the editor's values, so :func:`restore_kept` can put them back."""
-    state["editor_kept"] = {key: state[key] for key in KEPT if key in state}
+    """Copy the editor's values, the defaults of the next run's widgets."""
+    values = state.setdefault("editor_kept", {})
+    values.update({key: state[key] for key in KEPT if key in state})
 
 
 def _table_key(name: str) -> str:
@@ -121,16 +143,18 @@ def _day_section(tr: Translator, base: Scenario) -> None:
     left.selectbox(
         tr("weekday"),
         WEEKDAYS,
+        index=WEEKDAYS.index(kept("weekday")),
         format_func=lambda d: tr(f"weekday_{d}"),
         key="weekday",
         placeholder=tr("choose"),
     )
     day_types = list(base.demand.day_types)
-    if state.get("day_type") not in day_types:
-        state["day_type"] = base.day.type
+    if kept("day_type") not in day_types:
+        choose("day_type", base.day.type)
     middle.selectbox(
         tr("day_type"),
         day_types,
+        index=day_types.index(kept("day_type")),
         format_func=lambda d: tr(
             "day_type_option",
             label=day_type_label(d, tr),
@@ -141,6 +165,7 @@ def _day_section(tr: Translator, base: Scenario) -> None:
     )
     right.number_input(
         tr("visitors"),
+        value=int(kept("visitors")),
         min_value=1,
         max_value=int(MAX_VISITORS_PER_DAY),
         step=10,
@@ -236,11 +261,13 @@ def _booking_section(tr: Translator, base: Scenario) -> pd.DataFrame:
     st.caption(tr("booking_help"))
     names = agency_names(base, tr.lang)
     ids = [a.id for a in base.agencies if base.group_of(a.id) is None]
-    chosen = [a for a in state.get("booking_agencies", []) if a in ids]
-    state["booking_agencies"] = chosen
+    chosen = [a for a in kept("booking_agencies") or [] if a in ids]
+    if chosen != list(kept("booking_agencies") or []):
+        choose("booking_agencies", chosen)
     st.multiselect(
         tr("booking_agencies"),
         ids,
+        default=chosen,
         format_func=lambda a: names.get(a, a),
         key="booking_agencies",
         placeholder=tr("booking_none"),
@@ -290,7 +317,12 @@ def _hours_section(tr: Translator) -> dict[str, dt.time]:
             key=_table_key(f"hour_{name}"),
             step=dt.timedelta(minutes=5),
         )
-    st.checkbox(tr("wait_from_opening"), key="wait_from_opening", help=tr("wait_from_opening_help"))
+    st.checkbox(
+        tr("wait_from_opening"),
+        value=bool(kept("wait_from_opening")),
+        key="wait_from_opening",
+        help=tr("wait_from_opening_help"),
+    )
     return {name: value for name, value in chosen.items() if value is not None}
 
 
@@ -386,8 +418,8 @@ def _layout_section(
     if uploaded is not None:
         options.append(UPLOADED_LAYOUT)
     options.append(NO_LAYOUT)
-    if state.get("layout_choice") not in options:
-        state["layout_choice"] = options[0]
+    if kept("layout_choice") not in options:
+        choose("layout_choice", options[0])
 
     def label(option: str) -> str:
         if option == NO_LAYOUT:
@@ -399,7 +431,12 @@ def _layout_section(
         return option
 
     st.selectbox(
-        tr("layout"), options, format_func=label, key="layout_choice", placeholder=tr("choose")
+        tr("layout"),
+        options,
+        index=options.index(kept("layout_choice")),
+        format_func=label,
+        key="layout_choice",
+        placeholder=tr("choose"),
     )
     st.file_uploader(
         tr("upload_layout"),
@@ -438,13 +475,21 @@ def _run_section(tr: Translator) -> None:
     left, right = st.columns(2)
     left.number_input(
         tr("replications"),
+        value=int(kept("replications")),
         min_value=1,
         max_value=MAX_REPLICATIONS,
         step=1,
         key="replications",
         help=tr("replications_help"),
     )
-    right.number_input(tr("seed"), min_value=0, step=1, key="seed", help=tr("seed_help"))
+    right.number_input(
+        tr("seed"),
+        value=int(kept("seed")),
+        min_value=0,
+        step=1,
+        key="seed",
+        help=tr("seed_help"),
+    )
 
 
 def editor(
@@ -457,7 +502,6 @@ def editor(
     preview: Callable[[Scenario], bytes | None],
 ) -> Scenario | None:
     """Every edit of the scenario; returns the edited scenario, or ``None`` with a message."""
-    restore_kept()
     st.info(tr("edit_behaviour"))
     _day_section(tr, base)
     agencies = _agency_section(tr, base)
@@ -492,7 +536,12 @@ def editor(
         show_message(tr, state["edit_message"])
         return None
     if scenario.layout is not None:
-        st.toggle(tr("placement_show"), key="placement_show", help=tr("placement_help"))
+        st.toggle(
+            tr("placement_show"),
+            value=bool(kept("placement_show")),
+            key="placement_show",
+            help=tr("placement_help"),
+        )
     placed = _placement_section(tr, scenario)
     if placed is not None:
         try:

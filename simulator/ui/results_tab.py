@@ -5,6 +5,7 @@ strip above every tab (:func:`simulator.ui.widgets.kpi_strip`)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import streamlit as st
 
@@ -97,13 +98,18 @@ def results_tab(
     zones = tables.zone_results(result, tr=tr)
     if len(zones):
         st.subheader(tr("table_zones"))
-        wide = {tr("col_zone"): 200, tr("col_zone_agencies"): 300}
+        wide: dict[str, int | Literal["small"]] = {
+            tr("col_zone"): 200,
+            tr("col_zone_agencies"): 300,
+        }
         st.dataframe(
             zones,
             hide_index=True,
             key="zones_table",
             width="stretch",
-            column_config={c: st.column_config.Column(width=wide.get(c, "small")) for c in zones},
+            column_config={
+                str(c): st.column_config.Column(width=wide.get(str(c), "small")) for c in zones
+            },
         )
         st.caption(tr("table_zones_help"))
 

@@ -210,6 +210,9 @@ def test_plan_and_day_in_the_app(sync_api: Any, browser: Any, app_url: str) -> N
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     for _ in range(3):  # a tab clicked while the page still runs may be ignored: click again
         page.get_by_role("tab", name="Results").click()
+        page.wait_for_timeout(1000)
+        # the charts come after the tables, below the fold: bring them into view
+        page.get_by_text("Downloads", exact=True).scroll_into_view_if_needed(timeout=15_000)
         try:
             expect(charts).to_have_count(3, timeout=15_000)
             break
