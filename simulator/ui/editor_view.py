@@ -64,8 +64,7 @@ def reset_editor(
         "placement_show": False,
     }
     state["editor_kept"] = kept
-    for key in KEPT:
-        state.pop(key, None)  # each widget starts again from its value above
+    state.update(kept)  # set through the session: the browser's widgets take these values
     state["hour_defaults"] = {
         name: editing.clock_time(getattr(hours, name)) for name in editing.HOUR_FIELDS
     }
@@ -74,9 +73,10 @@ def reset_editor(
     state["base_layout"] = base.layout
 
 
-#: Editor widgets whose values live in the session under their keys. Each is drawn with its
-#: last value as its default (kept in ``editor_kept``): a widget in a tab not shown is
+#: Editor widgets whose values live in the session under their keys. Each is also drawn with
+#: its last value as its default (kept in ``editor_kept``): a widget in a tab not shown is
 #: unmounted by the browser and, mounted again, starts from its default, not from the session.
+#: (Streamlit logs that a default and a session value meet; .streamlit/config.toml silences it.)
 KEPT = (
     "weekday",
     "day_type",
@@ -96,17 +96,18 @@ def kept(key: str) -> Any:
 
 
 def choose(key: str, value: Any) -> None:
-    """Set an editor value from code (a callback): the widget starts again from it."""
+    """Set an editor value from code (a callback, or before its widget is drawn)."""
     state.setdefault("editor_kept", {})[key] = value
-    state.pop(key, None)
+    state[key] = value
 
 
 def forget_widgets() -> None:
-    """Let every editor widget start again from its kept value (after a language switch,
-    so select boxes show their option in the new language)."""
+    """Send every editor value to the browser again (after a language switch, so select boxes
+    show their option in the new language)."""
     keep_values()
     for key in KEPT:
-        state.pop(key, None)
+        if key in state:
+            state[key] = state[key]
 
 
 def keep_values() -> None:

@@ -211,12 +211,12 @@ def test_plan_and_day_in_the_app(sync_api: Any, browser: Any, app_url: str) -> N
     for _ in range(3):  # a tab clicked while the page still runs may be ignored: click again
         page.get_by_role("tab", name="Results").click()
         page.wait_for_timeout(1000)
-        # the charts come after the tables, below the fold: bring them into view
-        page.get_by_text("Downloads", exact=True).scroll_into_view_if_needed(timeout=15_000)
         try:
+            # the charts come after the tables, below the fold: bring them into view
+            page.get_by_text("Downloads", exact=True).scroll_into_view_if_needed(timeout=15_000)
             expect(charts).to_have_count(3, timeout=15_000)
             break
-        except AssertionError:
+        except (AssertionError, sync_api.Error):
             continue
     expect(charts).to_have_count(3)
     charts.first.scroll_into_view_if_needed()
