@@ -73,7 +73,7 @@ state = st.session_state
 @st.cache_resource
 def worker_pool() -> LocalExecutor:
     """One pool of worker processes for every session, started (and warmed) once."""
-    pool = LocalExecutor(jobs=max(1, os.cpu_count() or 1))
+    pool = LocalExecutor(jobs=max(1, os.cpu_count() or 1), preload=("simulator.ui.runs",))
     list(pool.map_unordered(abs, range(pool.workers)))  # start the workers now, not on a click
     return pool
 
