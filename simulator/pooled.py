@@ -154,20 +154,21 @@ def summarise(per_replication: pd.DataFrame, waits: pd.DataFrame) -> pd.DataFram
     # each column read once as an array, then sliced per agency (a column read per agency and
     # KPI cost more than all the arithmetic)
     needed = dict.fromkeys([*DAY_MEANS, *(c for pair in RATIOS.values() for c in pair)])
-    columns = {c: frame[c].to_numpy(dtype=float) for c in needed if c in frame}
+    arrays = {c: frame[c].to_numpy(dtype=float) for c in needed if c in frame}
     day_of = frame["replication"].to_numpy()
     rows = []
-    for agency, positions in frame.groupby("agency", sort=False).indices.items():
+    for group, positions in frame.groupby("agency", sort=False).indices.items():
+        agency = str(group)
         days = positions[np.argsort(day_of[positions], kind="stable")]
         row: dict[str, object] = {"agency": agency}
         for kpi in DAY_MEANS:
-            mean, half = mean_ci(columns[kpi][days])
+            mean, half = mean_ci(arrays[kpi][days])
             row[kpi], row[f"{kpi}_ci"] = mean, half
         for kpi, (num, den) in RATIOS.items():
-            if num not in columns or den not in columns:
+            if num not in arrays or den not in arrays:
                 row[kpi], row[f"{kpi}_ci"] = math.nan, math.nan
                 continue
-            value, half = ratio_ci(columns[num][days], columns[den][days])
+            value, half = ratio_ci(arrays[num][days], arrays[den][days])
             row[kpi], row[f"{kpi}_ci"] = value, half
         mine = waits if agency == OVERALL else by_agency.get(agency, waits.iloc[:0])
         row |= _quantile_columns(mine, replications)
