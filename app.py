@@ -352,28 +352,30 @@ def downloads(
     tr: Translator, base: Scenario, edited: Scenario | None, shipped: dict[str, Path]
 ) -> None:
     """The scenario as shown (sidebar): YAML on shipped plans, a zip with an uploaded plan; its
-    description says what the edits changed."""
+    description says what the edits changed. Written on the click, not on every rerun."""
     scenario = edited or base
-    names = agency_names(base, tr.lang)
-    said = changes.scenario_changes(base, scenario, tr, names=names, layout_names=layout_names())
-    description = name = None
-    if said:
-        description = tr("edited_description", base=base.name, changes="; ".join(said))
-        name = tr("edited_name", base=base.name)[:200]
-    download = files.scenario_download(
-        scenario, layouts=shipped, description=description, name=name
-    )
+    uploaded = layout_names()
+
+    def data() -> bytes:
+        names = agency_names(base, tr.lang)
+        said = changes.scenario_changes(base, scenario, tr, names=names, layout_names=uploaded)
+        description = name = None
+        if said:
+            description = tr("edited_description", base=base.name, changes="; ".join(said))
+            name = tr("edited_name", base=base.name)[:200]
+        download = files.scenario_download(
+            scenario, layouts=shipped, description=description, name=name, file_names=uploaded
+        )
+        return download.data
+
+    file_name, mime = files.scenario_download_name(scenario, layouts=shipped)
     with st.sidebar:
         st.divider()
         st.download_button(
-            tr(
-                "download_scenario_zip"
-                if download.mime == "application/zip"
-                else "download_scenario"
-            ),
-            download.data,
-            file_name=download.file_name,
-            mime=download.mime,
+            tr("download_scenario_zip" if mime == "application/zip" else "download_scenario"),
+            data,
+            file_name=file_name,
+            mime=mime,
             key="download_scenario",
             on_click="ignore",
         )

@@ -171,18 +171,28 @@ def _shipped_path(file: str, layouts: Mapping[str, Path]) -> Path | None:
     return resolved if resolved.parent in folders and resolved.is_file() else None
 
 
+def scenario_download_name(scenario: Scenario, *, layouts: Mapping[str, Path]) -> tuple[str, str]:
+    """The file name and type :func:`scenario_download` gives, known without writing it: a
+    YAML file on shipped plans, a zip with an uploaded one."""
+    if all(_shipped_path(file, layouts) is not None for file in scenario.layout_files()):
+        return "mpp-scenario.yaml", "application/x-yaml"
+    return "mpp-scenario.zip", "application/zip"
+
+
 def scenario_download(
     scenario: Scenario,
     *,
     layouts: Mapping[str, Path],
     description: str | None = None,
     name: str | None = None,
+    file_names: Mapping[str, str] | None = None,
 ) -> Download:
     """The scenario to save anywhere and run from there.
 
     A scenario on shipped plans names them by absolute path, so it runs from any folder of
     this installation (and an upload of it finds the shipped plan again by its name). A
-    scenario on an uploaded plan comes as a zip of ``scenario.yaml`` and the plan beside it.
+    scenario on an uploaded plan comes as a zip of ``scenario.yaml`` and the plan beside it,
+    under the name it was uploaded with (``file_names``: stored path -> that name).
     ``description`` and ``name`` replace the scenario's own (what the edits made of it).
     """
     update: dict[str, object] = {}
@@ -197,8 +207,10 @@ def scenario_download(
         if shipped is not None:
             return str(shipped)
         path = Path(file)
-        extra[path.name] = path
-        return path.name
+        given = Path((file_names or {}).get(file, path.name)).name
+        chosen = given if extra.get(given, path) == path else path.name
+        extra[chosen] = path
+        return chosen
 
     layout = scenario.layout
     if isinstance(layout, str):
@@ -207,16 +219,15 @@ def scenario_download(
         floors = [f.model_copy(update={"file": written(f.file)}) for f in layout.floors]
         layout = layout.model_copy(update={"floors": floors})
     text = scenario_to_yaml(scenario.model_copy(update={**update, "layout": layout}))
-    if not extra:
-        return Download(
-            data=text.encode("utf-8"), file_name="mpp-scenario.yaml", mime="application/x-yaml"
-        )
+    file_name, mime = scenario_download_name(scenario, layouts=layouts)
+    if mime != "application/zip":
+        return Download(data=text.encode("utf-8"), file_name=file_name, mime=mime)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mpp-scenario/scenario.yaml", text)
-        for file_name, path in extra.items():
-            archive.write(path, f"mpp-scenario/{file_name}")
-    return Download(data=buffer.getvalue(), file_name="mpp-scenario.zip", mime="application/zip")
+        for inside, path in extra.items():
+            archive.write(path, f"mpp-scenario/{inside}")
+    return Download(data=buffer.getvalue(), file_name=file_name, mime=mime)
 
 
 #: Columns of the results that are shares (0-1); downloads give them in percent, renamed.

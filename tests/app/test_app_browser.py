@@ -18,10 +18,13 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from simulator.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = REPO / "test-output" / "app-browser"
@@ -265,6 +268,12 @@ def test_edits_rerun_at_once_counters_and_days_open(browser: object, app_url: st
     _tab(page, "Hasil")
     assert "PT Taspen hanya buka" not in _text(page)
     _shot(page, "03-days-open-edited")
+    # the scenario downloaded now is the edited one, and its description says what changed
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Unduh skenario (YAML)").click()
+    saved = load_scenario(download.value.path())
+    assert saved.agencies[0].counters == 9
+    assert saved.name != "MPP Purbalingga - normal day" and "9" in (saved.description or "")
     page.context.close()
 
 
@@ -367,7 +376,12 @@ def test_uploads_good_and_bad(browser: object, app_url: str, tmp_path: Path) -> 
     page.locator(".st-key-upload_layout input[type=file]").set_input_files(str(plan))
     _new_run(page, before)
     assert "Hasil untuk denah aula" in _text(page)
-    expect(page.get_by_role("button", name="Unduh skenario dan denahnya (ZIP)")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Unduh skenario dan denahnya (ZIP)").click()
+    assert download.value.suggested_filename == "mpp-scenario.zip"
+    with zipfile.ZipFile(download.value.path()) as archive:
+        names = sorted(archive.namelist())
+    assert names == ["mpp-scenario/aula.geojson", "mpp-scenario/scenario.yaml"]
     _tab(page, "Denah")
     _shot(page, "10-uploaded-plan-in-use")
     page.context.close()

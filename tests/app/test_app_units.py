@@ -259,6 +259,9 @@ def test_scenario_download_runs_from_anywhere_and_uploads_back(
     scenario = normal_day.model_copy(update={"layout": str(shipped["korpri-central"])})
     download = files.scenario_download(scenario, layouts=shipped)
     assert download.file_name.endswith(".yaml")
+    assert (download.file_name, download.mime) == files.scenario_download_name(
+        scenario, layouts=shipped
+    )
     text = download.data.decode()
     assert f"layout: {shipped['korpri-central']}" in text
     (tmp_path / "elsewhere").mkdir()
@@ -290,13 +293,20 @@ def test_scenario_download_of_an_uploaded_plan_is_a_zip_that_runs(
     shutil.copy(shipped["korpri-central"], plan)
     scenario = normal_day.model_copy(update={"layout": str(plan)})
     download = files.scenario_download(
-        scenario, layouts=shipped, description="Edited: more counters.", name="Mine"
+        scenario,
+        layouts=shipped,
+        description="Edited: more counters.",
+        name="Mine",
+        file_names={str(plan): "hall.geojson"},  # the name it was uploaded with
     )
     assert download.file_name.endswith(".zip")
+    assert (download.file_name, download.mime) == files.scenario_download_name(
+        scenario, layouts=shipped
+    )
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
         archive.extractall(tmp_path / "out")
     back = load_scenario(tmp_path / "out" / "mpp-scenario" / "scenario.yaml")
-    assert Path(str(back.layout)).name == plan.name
+    assert Path(str(back.layout)).name == "hall.geojson"
     assert (back.name, back.description) == ("Mine", "Edited: more counters.")
     assert back.model_copy(update={"layout": None, "name": "", "description": ""}) == (
         scenario.model_copy(update={"layout": None, "name": "", "description": ""})
