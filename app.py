@@ -1,15 +1,20 @@
-"""The planner's app: edit a scenario, run it, compare layouts on the floor plan.
+"""The planner's app: edit a scenario, see its results at once, compare variants on the plan.
 
 Start it with ``streamlit run app.py``. This file only lays out widgets; everything that can be
 tested without a browser lives in :mod:`simulator.ui`. It speaks Bahasa Indonesia by default
 and English on a switch; every text comes from :mod:`simulator.ui.i18n`.
+
+Every edit reruns the scenario (the screen says so). Results come from one store shared by every
+session of the server, computed on one shared pool of worker processes, once per scenario
+content; pictures are drawn only for the tab shown.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +25,20 @@ matplotlib.use("Agg")
 import streamlit as st
 
 from simulator.errors import SimulatorError
+from simulator.executors import LocalExecutor
 from simulator.experiment import ExperimentResult
 from simulator.inputs import scenario_fingerprint
-from simulator.scenario import (
-    MAX_REPLICATIONS,
-    MAX_VISITORS_PER_DAY,
-    WEEKDAYS,
-    Scenario,
-    load_scenario,
-)
-from simulator.ui import calibration, editing, files, layouts, runs
+from simulator.scenario import BuildingLayout, FloorFile, Scenario, load_scenario
+from simulator.ui import calibration, changes, files, layouts, runs
 from simulator.ui.compare_tab import compare_tab
+from simulator.ui.editor_view import (
+    UPLOADED_LAYOUT,
+    choose,
+    editor,
+    forget_widgets,
+    reset_editor,
+)
+from simulator.ui.figures import placement_png
 from simulator.ui.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
@@ -39,21 +47,23 @@ from simulator.ui.i18n import (
     agency_names,
     day_type_label,
 )
-from simulator.ui.messages import Message
+from simulator.ui.layouts_view import layouts_comparison
+from simulator.ui.messages import Message, TranslatedError
 from simulator.ui.plan_tab import plan_tab
 from simulator.ui.results_tab import results_tab
-from simulator.ui.widgets import layout_label, show_message
+from simulator.ui.widgets import kpi_strip, layout_label, show_message
 
 ROOT = Path(__file__).resolve().parent
 SCENARIO_DIR = ROOT / "scenarios"
 LAYOUT_DIR = ROOT / "layouts"
 DEFAULT_SCENARIO = "normal-day.yaml"
 UPLOADED = "__uploaded__"
-NO_LAYOUT = "__none__"
-UPLOADED_LAYOUT = "__uploaded_layout__"
-SELECT_BOXES = ("scenario_file", "weekday", "day_type", "layout_choice", "baseline")
+SELECT_BOXES = ("scenario_file", "baseline")
 SCENARIO_UPLOAD_MB = 20
-LAYOUT_UPLOAD_MB = 100
+TABS = ("results", "edit", "plan", "compare", "calibration")
+#: A run shows its progress bar once it has taken this long, redrawn at most this often.
+PROGRESS_AFTER_S = 1.5
+PROGRESS_EVERY_S = 0.5
 
 log = logging.getLogger("mpp_app")
 state = st.session_state
@@ -61,9 +71,17 @@ state = st.session_state
 
 # ---------------------------------------------------------------- cached, shared by sessions
 @st.cache_resource
+def worker_pool() -> LocalExecutor:
+    """One pool of worker processes for every session, started (and warmed) once."""
+    pool = LocalExecutor(jobs=max(1, os.cpu_count() or 1), preload=("simulator.ui.runs",))
+    list(pool.map_unordered(abs, range(pool.workers)))  # start the workers now, not on a click
+    return pool
+
+
+@st.cache_resource
 def result_store() -> runs.ResultStore:
-    """Results of every run on this server, by scenario content."""
-    return runs.ResultStore(max_items=32)
+    """Results of every run on this server, by scenario content, computed on the shared pool."""
+    return runs.ResultStore(max_items=48, executor=worker_pool())
 
 
 @st.cache_resource
@@ -78,10 +96,34 @@ def shipped_scenario(path: str, modified_ns: int) -> Scenario:
     return load_scenario(path)
 
 
+def layout_options(
+    shipped: dict[str, Path], buildings: dict[str, dict[int, Path]]
+) -> dict[str, str | BuildingLayout]:
+    """The shipped plans and buildings a planner may compare, by the names the editor uses."""
+    options: dict[str, str | BuildingLayout] = {}
+    for name in layouts.layout_options(shipped, buildings):
+        if name in buildings:
+            floors = [FloorFile(level=lv, file=str(f)) for lv, f in buildings[name].items()]
+            options[name] = BuildingLayout(floors=floors)
+        else:
+            options[name] = str(shipped[name])
+    return options
+
+
 def scenario_files() -> dict[str, Path]:
     """Shipped scenario files by name, the default first."""
     found = {p.name: p for p in sorted(SCENARIO_DIR.glob("*.yaml")) if p.is_file()}
     return dict(sorted(found.items(), key=lambda item: item[0] != DEFAULT_SCENARIO))
+
+
+def read_shipped(path: Path) -> Scenario:
+    """A shipped scenario, from the cache."""
+    return shipped_scenario(str(path), path.stat().st_mtime_ns)
+
+
+def shipped_buildings() -> dict[str, dict[int, Path]]:
+    """Buildings of several floors used by the shipped scenarios (one choice each)."""
+    return layouts.shipped_buildings(read_shipped(p) for p in scenario_files().values())
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -90,7 +132,7 @@ def localise_widgets(tr: Translator) -> None:
 
     The upload button gets a translated label, the dropzone's size line (ours is in the help
     and the caption), the "press Enter" hint and the top-right "Running..." widget are hidden:
-    the progress bar in the sidebar says the same in the chosen language.
+    the progress bar under the KPI strip says the same in the chosen language.
     """
     label = tr("upload_button").replace("\\", "").replace('"', "")
     st.html(
@@ -102,8 +144,15 @@ def localise_widgets(tr: Translator) -> None:
         '[data-testid="stFileUploaderDropzoneInstructions"]{display:none;}'
         '[data-testid="InputInstructions"]{display:none;}'
         '[data-testid="stStatusWidget"]{visibility:hidden;}'
+        ".block-container{padding-top:2.2rem;padding-left:2.2rem;padding-right:2.2rem;}"
         "</style>"
     )
+
+
+def layout_names() -> dict[str, str]:
+    """Stored upload path -> the file name the planner uploaded."""
+    names: dict[str, str] = state.setdefault("layout_names", {})
+    return names
 
 
 def on_scenario_upload() -> None:
@@ -116,6 +165,7 @@ def on_scenario_upload() -> None:
         scenario, dropped = files.read_scenario_upload(
             upload.getvalue(), upload.name, layouts=layouts.shipped_layouts(LAYOUT_DIR)
         )
+        layouts.check_fits(scenario, names=layout_names())
     except SimulatorError as exc:
         state["upload_message"] = Message.of_error(exc)
         return
@@ -139,7 +189,8 @@ def use_calibrated(name: str, scenario: Scenario) -> None:
 
 
 def on_layout_upload() -> None:
-    """Check an uploaded floor plan; when usable it becomes the chosen layout."""
+    """Check an uploaded floor plan, alone and against the scenario being edited; when both
+    pass it becomes the chosen layout, else it is refused with the reason."""
     upload = state.get("upload_layout")
     state.pop("layout_report", None)
     state.pop("layout_message", None)
@@ -156,54 +207,53 @@ def on_layout_upload() -> None:
         state["layout_message"] = Message.failure("error_upload_unexpected")
         return
     state["layout_report"] = report
-    if report.ok:
-        state["uploaded_layout"] = (upload.name, str(path))
-        state.setdefault("layout_names", {})[str(path)] = Path(upload.name).stem
-        state["layout_choice"] = UPLOADED_LAYOUT
-        state["layout_message"] = Message.success("layout_ok", name=upload.name)
-    else:
+    if not report.ok:
         state["layout_message"] = Message.failure(
             "layout_has_errors", name=upload.name, count=len(report.errors)
         )
-
-
-def reset_editor(base: Scenario, shipped: dict[str, Path]) -> None:
-    """Put the base scenario's values into every editor widget."""
-    choice = layouts.layout_choice(base, shipped)
-    hours = base.day.hours
-    state.update(
-        {
-            "weekday": base.day.weekday,
-            "day_type": base.day.type,
-            "visitors": round(base.demand.visitors_per_day),
-            "replications": base.run.replications,
-            "seed": base.run.seed,
-            "layout_choice": choice if choice is not None else NO_LAYOUT,
-            "wait_from_opening": base.target.counted_from == "service_start",
-            **{
-                f"hour_{name}": editing.clock_time(getattr(hours, name))
-                for name in editing.HOUR_FIELDS
-            },
-        }
-    )
-    # A table editor keeps its edits in the browser: a new key starts a fresh table.
-    if "agency_table_key" in state:
-        state.pop(state["agency_table_key"], None)
-    state["editor_generation"] = state.get("editor_generation", 0) + 1
-    state["agency_table_key"] = f"agency_table_{state['editor_generation']}"
+        return
+    current = state.get("edited") or state.get("base")
+    if current is not None:
+        trial = current.model_copy(update={"layout": str(path), "placement": {}})
+        try:
+            layouts.check_fits(trial, names={**layout_names(), str(path): upload.name})
+        except TranslatedError as exc:
+            state["layout_message"] = Message.failure(exc.key, **exc.values)
+            return
+    state["uploaded_layout"] = (upload.name, str(path))
+    layout_names()[str(path)] = upload.name
+    choose("layout_choice", UPLOADED_LAYOUT)
+    state["layout_message"] = Message.success("layout_ok", name=upload.name)
 
 
 def run_with_progress(
     tr: Translator, scenario: Scenario, slot: Any
 ) -> tuple[str, ExperimentResult] | None:
-    """Run (or fetch) the scenario, showing progress in ``slot``; errors are shown, not raised."""
-    total = scenario.run.replications
-    bar = slot.progress(0.0, text=tr("running", done=0, total=total))
+    """Run (or fetch, or wait for) the scenario, showing progress in ``slot``; errors are
+    shown in the planner's words, not raised."""
+    bar = None
+    started = time.perf_counter()
+    drawn = (-1, 0.0)
 
     def progress(done: int, total: int) -> None:
+        # A bar only for a run that takes a while, redrawn only when it moved and at most a
+        # few times a second: every redraw costs the browser work on the cores the
+        # replications run on.
+        nonlocal bar, drawn
+        now = time.perf_counter()
+        if (
+            now - started < PROGRESS_AFTER_S
+            or done == drawn[0]
+            or now - drawn[1] < PROGRESS_EVERY_S
+        ):
+            return
+        if bar is None:
+            bar = slot.progress(0.0, text=tr("running", done=0, total=total))
         bar.progress(done / total, text=tr("running", done=done, total=total))
+        drawn = (done, now)
 
     try:
+        layouts.check_fits(scenario, names=layout_names())
         return result_store().run(scenario, progress=progress)
     except SimulatorError as exc:
         state["run_message"] = Message.of_error(exc)
@@ -215,10 +265,18 @@ def run_with_progress(
     return None
 
 
+def preview(scenario: Scenario) -> bytes | None:
+    """The plan with the counters' placement (the edit tab's preview)."""
+    try:
+        lang = str(state.get("lang", DEFAULT_LANGUAGE))
+        return placement_png(scenario_fingerprint(scenario), lang, scenario) or None
+    except SimulatorError:
+        return None
+
+
 # ------------------------------------------------------------------------------------- views
-def sidebar(tr: Translator, shipped: dict[str, Path]) -> tuple[Scenario, bool, Any]:
-    """Language, scenario choice and upload, Run; returns the base scenario, whether Run was
-    pressed, and a slot for the progress bar."""
+def sidebar(tr: Translator) -> Scenario:
+    """Language, scenario choice and upload, settings; returns the base scenario."""
     with st.sidebar:
         st.radio(
             tr("language"),
@@ -238,8 +296,7 @@ def sidebar(tr: Translator, shipped: dict[str, Path]) -> tuple[Scenario, bool, A
         def scenario_option(name: str) -> str:
             if name == UPLOADED and uploaded is not None:
                 return tr("scenario_uploaded", name=uploaded[0])
-            path = found[name]
-            base = shipped_scenario(str(path), path.stat().st_mtime_ns)
+            base = read_shipped(found[name])
             return tr("scenario_option", day=day_type_label(base.day.type, tr), file=name)
 
         st.selectbox(
@@ -252,8 +309,7 @@ def sidebar(tr: Translator, shipped: dict[str, Path]) -> tuple[Scenario, bool, A
         if state["scenario_file"] == UPLOADED and uploaded is not None:
             base = uploaded[1]
         else:
-            path = found[state["scenario_file"]]
-            base = shipped_scenario(str(path), path.stat().st_mtime_ns)
+            base = read_shipped(found[state["scenario_file"]])
         st.file_uploader(
             tr("upload_scenario"),
             key="upload_scenario",
@@ -264,184 +320,68 @@ def sidebar(tr: Translator, shipped: dict[str, Path]) -> tuple[Scenario, bool, A
         st.caption(tr("upload_scenario_help"))
         if "upload_message" in state:
             show_message(tr, state["upload_message"])
-        st.divider()
-        pressed = st.button(tr("run"), key="run", type="primary", width="stretch")
-        slot = st.empty()
-    return base, pressed, slot
+    return base
 
 
-def editor(tr: Translator, base: Scenario, shipped: dict[str, Path]) -> Scenario | None:
-    """Every edit of the scenario; returns the edited scenario, or ``None`` with a message."""
-    st.subheader(tr("edit_day"))
-    left, middle, right = st.columns(3)
-    left.selectbox(
-        tr("weekday"),
-        WEEKDAYS,
-        format_func=lambda d: tr(f"weekday_{d}"),
-        key="weekday",
-        placeholder=tr("choose"),
-    )
-    day_types = list(base.demand.day_types)
-    if state.get("day_type") not in day_types:
-        state["day_type"] = base.day.type
-    middle.selectbox(
-        tr("day_type"),
-        day_types,
-        format_func=lambda d: tr(
-            "day_type_option", label=day_type_label(d, tr), factor=base.demand.day_types[d]
-        ),
-        key="day_type",
-        placeholder=tr("choose"),
-    )
-    right.number_input(
-        tr("visitors"),
-        min_value=1,
-        max_value=int(MAX_VISITORS_PER_DAY),
-        step=10,
-        key="visitors",
-        help=tr("visitors_help"),
-    )
+def settings(tr: Translator) -> dict[str, float]:
+    """The practical thresholds of the comparison (sidebar); returns them in KPI units."""
+    from simulator.ui.variants import thresholds_from
 
-    st.subheader(tr("edit_agencies"))
-    st.caption(tr("agencies_help"))
-    names = agency_names(base, tr.lang)
-    table = editing.agency_table(base, names=names)
-    edited = st.data_editor(
-        table,
-        key=state["agency_table_key"],
-        hide_index=True,
-        num_rows="fixed",
-        height=(len(table) + 1) * 35 + 3,
-        disabled=["agency", "name"],
-        width="stretch",
-        column_config={
-            "join": st.column_config.CheckboxColumn(tr("col_join"), width="small"),
-            "agency": st.column_config.TextColumn(tr("col_agency")),
-            "name": st.column_config.TextColumn(tr("col_name"), width="medium"),
-            "counters": st.column_config.NumberColumn(
-                tr("col_counters"), min_value=1, max_value=50, step=1, format="%d"
-            ),
-            "share_pct": st.column_config.NumberColumn(
-                tr("col_share"), min_value=0.01, max_value=100.0, step=0.01, format="%.2f"
-            ),
-            "service_median_min": st.column_config.NumberColumn(
-                tr("col_service"), min_value=0.1, max_value=600.0, step=0.1, format="%.1f"
-            ),
-        },
-    )
-    joined = edited[edited["join"].astype(bool)]
-    st.caption(
-        tr(
-            "agencies_summary",
-            joined=len(joined),
-            total=len(edited),
-            counters=int(joined["counters"].fillna(0).sum()),
-            share=float(edited["share_pct"].fillna(0).sum()),
+    defaults = {"threshold_wait": 1.0, "threshold_share": 1.0, "threshold_walk": 5.0}
+    for key, value in defaults.items():
+        state.setdefault(key, value)
+    with st.sidebar.expander(tr("settings")):
+        st.caption(tr("settings_help"))
+        st.number_input(
+            tr("threshold_wait"), min_value=0.0, max_value=60.0, step=0.5, key="threshold_wait"
         )
+        st.number_input(
+            tr("threshold_share"), min_value=0.0, max_value=50.0, step=0.5, key="threshold_share"
+        )
+        st.number_input(
+            tr("threshold_walk"), min_value=0.0, max_value=500.0, step=1.0, key="threshold_walk"
+        )
+    return thresholds_from(
+        float(state["threshold_wait"]),
+        float(state["threshold_share"]),
+        float(state["threshold_walk"]),
     )
 
-    st.subheader(tr("edit_hours"))
-    columns = st.columns(len(editing.HOUR_FIELDS))
-    for column, name in zip(columns, editing.HOUR_FIELDS, strict=True):
-        column.time_input(tr(f"hour_{name}"), key=f"hour_{name}", step=dt.timedelta(minutes=5))
-    st.checkbox(tr("wait_from_opening"), key="wait_from_opening", help=tr("wait_from_opening_help"))
 
-    st.subheader(tr("edit_layout"))
-    layout_path = layout_editor(tr, shipped)
+def downloads(
+    tr: Translator, base: Scenario, edited: Scenario | None, shipped: dict[str, Path]
+) -> None:
+    """The scenario as shown (sidebar): YAML on shipped plans, a zip with an uploaded plan; its
+    description says what the edits changed. Written on the click, not on every rerun."""
+    scenario = edited or base
+    uploaded = layout_names()
 
-    st.subheader(tr("edit_run"))
-    left, right = st.columns(2)
-    left.number_input(
-        tr("replications"),
-        min_value=1,
-        max_value=MAX_REPLICATIONS,
-        step=1,
-        key="replications",
-        help=tr("replications_help"),
-    )
-    right.number_input(tr("seed"), min_value=0, step=1, key="seed", help=tr("seed_help"))
+    def data() -> bytes:
+        names = agency_names(base, tr.lang)
+        said = changes.scenario_changes(base, scenario, tr, names=names, layout_names=uploaded)
+        description = name = None
+        if said:
+            description = tr("edited_description", base=base.name, changes="; ".join(said))
+            name = tr("edited_name", base=base.name)[:200]
+        download = files.scenario_download(
+            scenario, layouts=shipped, description=description, name=name, file_names=uploaded
+        )
+        return download.data
 
-    edits = editing.Edits(
-        weekday=state["weekday"],
-        day_type=state["day_type"],
-        visitors_per_day=float(state["visitors"]),
-        hours={name: state[f"hour_{name}"] for name in editing.HOUR_FIELDS},
-        wait_from_opening=bool(state.get("wait_from_opening", False)),
-        agencies=edited,
-        layout=layout_path,
-        replications=int(state["replications"]),
-        seed=int(state["seed"]),
-    )
-    try:
-        scenario = editing.build_scenario(base, edits)
-    except SimulatorError as exc:
-        state["edit_message"] = Message.of_error(exc)
-        show_message(tr, state["edit_message"])
-        return None
-    state.pop("edit_message", None)
-    st.caption(tr("expected_visitors", visitors=round(editing.expected_visitors(scenario))))
-    return scenario
+    file_name, mime = files.scenario_download_name(scenario, layouts=shipped)
+    with st.sidebar:
+        st.divider()
+        st.download_button(
+            tr("download_scenario_zip" if mime == "application/zip" else "download_scenario"),
+            data,
+            file_name=file_name,
+            mime=mime,
+            key="download_scenario",
+            on_click="ignore",
+        )
+        st.caption(tr("download_scenario_help"))
 
 
-def layout_editor(tr: Translator, shipped: dict[str, Path]) -> str | None:
-    """Pick a shipped layout or upload one (its check report shown); returns the file path."""
-    options = list(shipped)
-    uploaded = state.get("uploaded_layout")
-    if uploaded is not None:
-        options.append(UPLOADED_LAYOUT)
-    options.append(NO_LAYOUT)
-    if state.get("layout_choice") not in options:
-        state["layout_choice"] = options[0]
-
-    def label(option: str) -> str:
-        if option == NO_LAYOUT:
-            return tr("layout_none")
-        if option == UPLOADED_LAYOUT and uploaded is not None:
-            return tr("layout_uploaded", name=uploaded[0])
-        return option
-
-    st.selectbox(
-        tr("layout"), options, format_func=label, key="layout_choice", placeholder=tr("choose")
-    )
-    st.file_uploader(
-        tr("upload_layout"),
-        key="upload_layout",
-        on_change=on_layout_upload,
-        max_upload_size=LAYOUT_UPLOAD_MB,
-        help=tr("upload_layout_help"),
-    )
-    st.caption(tr("upload_layout_help"))
-    if "layout_message" in state:
-        show_message(tr, state["layout_message"])
-    report = state.get("layout_report")
-    if report is not None:
-        with st.expander(tr("check_report"), expanded=not report.ok):
-            st.markdown(
-                tr(
-                    "check_summary",
-                    counters=len(report.counters),
-                    zones=len(report.waiting_zones),
-                    seats=sum(int(z["seats"]) for z in report.waiting_zones),
-                    area=report.walkable_area_m2,
-                    kiosks=len(report.kiosks),
-                    entrances=len(report.entrances),
-                    errors=len(report.errors),
-                    warnings=len(report.warnings),
-                )
-            )
-            problems = [*report.errors, *report.warnings]
-            if problems:
-                st.caption(tr("check_problems"))
-                st.code("\n".join(f"- {p.message} [{p.where.describe()}]" for p in problems))
-    choice = state["layout_choice"]
-    if choice == NO_LAYOUT:
-        return None
-    if choice == UPLOADED_LAYOUT and uploaded is not None:
-        return uploaded[1]
-    return str(shipped[choice])
-
-
-# -------------------------------------------------------------------------------------- main
 def translator() -> Translator:
     """The translator of the chosen language, with select boxes redrawn after a switch."""
     if state.get("lang") not in LANGUAGES:
@@ -453,29 +393,26 @@ def translator() -> Translator:
         for key in SELECT_BOXES:
             if key in state:
                 state[key] = state[key]
+        forget_widgets()  # the editor's select boxes start again from their kept values
+        state.pop("variant_message", None)  # it names a variant in the old language
+        # The open tab is kept by its label: the same tab, named in the new language.
+        old = Translator(state.get("screen_lang") or DEFAULT_LANGUAGE)
+        for name in TABS:
+            if state.get("tab") == old(f"tab_{name}"):
+                state["tab"] = tr(f"tab_{name}")
         state["screen_lang"] = tr.lang
     return tr
 
 
-def show_edited(tr: Translator, edited: Scenario | None, pressed: bool, slot: Any) -> None:
-    """Make the edited scenario's result the one shown: stored, or run now when Run was
-    pressed, the run is quick, or nothing is shown yet."""
+def show_edited(tr: Translator, edited: Scenario | None, slot: Any) -> None:
+    """Make the edited scenario's result the one shown: every edit runs at once (a stored
+    result comes back at once; one under way for another session is waited for)."""
     if edited is None:
-        if pressed:
-            state["run_message"] = Message.failure("error_cannot_run")
         return
-    store = result_store()
-    key = scenario_fingerprint(edited)
-    stored = store.get(key)
-    quick = store.estimate_s(edited) < runs.QUICK_RUN_S
-    if stored is None and (pressed or quick or "shown" not in state):
-        state.pop("run_message", None)
-        outcome = run_with_progress(tr, edited, slot)
-        if outcome is not None:
-            stored = outcome[1]
-    if stored is not None:
-        state.pop("run_message", None)
-        state["shown"] = (key, edited, stored)
+    state.pop("run_message", None)
+    outcome = run_with_progress(tr, edited, slot)
+    if outcome is not None:
+        state["shown"] = (outcome[0], edited, outcome[1])
 
 
 def main() -> None:
@@ -484,60 +421,63 @@ def main() -> None:
     st.set_page_config(page_title=tr("app_title"), page_icon="🏛️", layout="wide")
     localise_widgets(tr)
     shipped = layouts.shipped_layouts(LAYOUT_DIR)
-    base, pressed, progress_slot = sidebar(tr, shipped)
+    buildings = shipped_buildings()
+    base = sidebar(tr)
+    thresholds = settings(tr)
     base_id = scenario_fingerprint(base)
     if state.get("base_id") != base_id:
-        reset_editor(base, shipped)
+        reset_editor(base, shipped, buildings)
         state["base_id"] = base_id
+    state["base"] = base
 
     st.title(tr("app_title"))
-    st.caption(tr("app_subtitle"))
     status = st.container()
-    tab_results, tab_edit, tab_plan, tab_compare, tab_calibration = st.tabs(
-        [
-            tr("tab_results"),
-            tr("tab_edit"),
-            tr("tab_plan"),
-            tr("tab_compare"),
-            tr("tab_calibration"),
-        ]
-    )
-    with tab_calibration:
-        calibration.calibration_view(tr, on_continue=use_calibrated)
-    with tab_edit:
-        edited = editor(tr, base, shipped)
-    show_edited(tr, edited, pressed, progress_slot)
+    strip = st.container()
+    progress_slot = st.empty()
+    tabs = st.tabs([tr(f"tab_{name}") for name in TABS], key="tab", on_change="rerun")
+    tab = dict(zip(TABS, tabs, strict=True))
+    with tab["edit"]:
+        edited = editor(
+            tr, base, shipped, buildings, on_layout_upload=on_layout_upload, preview=preview
+        )
+    state["edited"] = edited
+    show_edited(tr, edited, progress_slot)
+    downloads(tr, base, edited, shipped)
 
     shown = state.get("shown")
     with status:
         if "run_message" in state:
             show_message(tr, state["run_message"])
-        if shown is not None and edited is not None and shown[0] != scenario_fingerprint(edited):
-            st.warning(tr("stale"))
-    with st.sidebar:
-        if shown is not None:
-            st.caption(tr("sidebar_shown", layout=layout_label(tr, shown[1], shipped)))
-        st.download_button(
-            tr("download_scenario"),
-            files.scenario_download(edited or base, layouts=shipped),
-            file_name="mpp-scenario.yaml",
-            mime="application/x-yaml",
-            key="download_scenario",
-            on_click="ignore",
-        )
+            if shown is not None:
+                st.warning(tr("stale_error"))
+        elif edited is None and shown is not None:
+            st.warning(tr("stale_invalid"))
+    if tab["calibration"].open:
+        with tab["calibration"]:
+            calibration.calibration_view(tr, on_continue=use_calibrated)
     if shown is None:
-        with tab_results:
+        with tab["results"]:
             st.info(tr("no_results"))
-        with tab_compare:
-            compare_tab(tr, None, None, None, shipped)
+        if tab["compare"].open:
+            with tab["compare"]:
+                compare_tab(tr, None, None, None, shipped, thresholds=thresholds)
         return
     key, scenario, result = shown
-    with tab_results:
-        results_tab(tr, scenario, key, result, shipped)
-    with tab_plan:
-        plan_tab(tr, scenario, key, result, layout_label(tr, scenario, shipped))
-    with tab_compare:
-        compare_tab(tr, scenario, key, result, shipped)
+    label = layout_label(tr, scenario, shipped, buildings)
+    with strip:
+        kpi_strip(tr, scenario, key, result, label)
+    if tab["results"].open:
+        with tab["results"]:
+            results_tab(tr, scenario, key, result, shipped)
+    if tab["plan"].open:
+        with tab["plan"]:
+            plan_tab(tr, scenario, key, result, label)
+    if tab["compare"].open:
+        with tab["compare"]:
+            compare_tab(tr, scenario, key, result, shipped, thresholds=thresholds)
+            layouts_comparison(
+                tr, scenario, layout_options(shipped, buildings), executor=worker_pool()
+            )
 
 
 main()

@@ -9,14 +9,16 @@ from its own named random streams).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from typing import Literal, TypeVar
 
 from simulator.errors import SimulatorError
@@ -71,10 +73,37 @@ class InlineExecutor(Executor):
         """Nothing to release."""
 
 
+#: Modules a worker needs for every task, imported once by the fork server, not per worker.
+WORKER_MODULES = ("simulator.experiment",)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
+    while _alive(parent):
         time.sleep(0.5)
     os._exit(1)
+
+
+def _worker_context(preload: Sequence[str]) -> BaseContext:
+    """Workers start from a fork server, never by forking this process. A fork copies every
+    open file and socket: the app's workers, forked from the Streamlit server, kept its browser
+    connections open, so a connection the server had closed stayed open for the browser, whose
+    next request on it never got an answer (charts that never loaded). Forking a process that
+    runs threads is unsafe besides. The fork server imports ``preload`` once for all workers."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
 
 
 def _init_worker(parent: int) -> None:
@@ -85,20 +114,27 @@ def _init_worker(parent: int) -> None:
 
 
 class LocalExecutor(Executor):
-    """A pool of ``jobs`` worker processes on this machine."""
+    """A pool of ``jobs`` worker processes on this machine, started from a fork server that has
+    imported ``preload`` (the modules the tasks' functions live in)."""
 
-    def __init__(self, *, jobs: int) -> None:
+    def __init__(self, *, jobs: int, preload: Sequence[str] = WORKER_MODULES) -> None:
         if jobs < 1:
             raise SimulatorError(f"a local executor needs at least 1 worker process, got {jobs}")
         self.workers = jobs
+        self._preload = tuple(preload)
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()  # threads of one server share the pool (the app)
 
     def _get_pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, initializer=_init_worker, initargs=(os.getpid(),)
-            )
-        return self._pool
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=_worker_context(self._preload),
+                    initializer=_init_worker,
+                    initargs=(os.getpid(),),
+                )
+            return self._pool
 
     def map_unordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[int, R]]:
         """Yield ``(index, fn(item))`` pairs as tasks finish."""
@@ -133,9 +169,10 @@ class LocalExecutor(Executor):
 
     def close(self) -> None:
         """Stop the workers (idempotent)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_version() -> str:

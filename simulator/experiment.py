@@ -19,6 +19,7 @@ from simulator.metrics import (
     OVERALL,
     ZONE_COLUMNS,
     ZONE_KPIS,
+    ZoneCrowding,
     agency_kpis,
     ci_frame,
     holder_waits,
@@ -28,6 +29,7 @@ from simulator.metrics import (
 )
 from simulator.plan import Plan
 from simulator.pooled import RUN_KPIS, summarise
+from simulator.records import DayRecords
 
 __all__ = [
     "KPI_COLUMNS",
@@ -60,39 +62,15 @@ def run_replication(plan: Plan, *, seed: int, replication: int) -> ReplicationRe
     records = simulate_day(plan, seed=seed, replication=replication)
     kpis = agency_kpis(records, plan)
     kpis["waiting_peak"] = math.nan
-    kpis["stood"] = 0
-    kpis["zone_visitors"] = 0
-    kpis["stood_share"] = math.nan
-    kpis["overflowed"] = 0
-    kpis["zone_bound"] = 0
-    kpis["overflow_share"] = math.nan
+    for column in _ZONE_AGENCY_COLUMNS:
+        kpis[column] = math.nan if column.endswith("_share") else 0
     zones = pd.DataFrame(columns=["zone", *ZONE_COLUMNS, *ZONE_KPIS])
     occupancy = pd.DataFrame(columns=["time", "zone", "occupancy"])
-    s = records.steps
     if plan.site is not None and plan.site.zones:
         crowding = zone_crowding(records, plan, plan.site)
         zones = crowding.kpis
         occupancy = crowding.timeline
-        in_zone = (s["station"] >= 0) & (s["zone"] >= 0) & np.isfinite(s["zone_enter"])
-        bound = (s["station"] >= 0) & (s["zone_first"] >= 0)
-        for agency in [*plan.agencies, None]:
-            here = (
-                np.ones(len(s["station"]), bool) if agency is None else s["station"] == agency.index
-            )
-            mine = in_zone & here
-            where = kpis["agency"] == (OVERALL if agency is None else agency.id)
-            kpis.loc[where, "stood"] = int(crowding.stood[mine].sum())
-            kpis.loc[where, "zone_visitors"] = int(mine.sum())
-            kpis.loc[where, "stood_share"] = (
-                float(crowding.stood[mine].mean()) if mine.any() else math.nan
-            )
-            kpis.loc[where, "overflowed"] = int((crowding.overflowed & here).sum())
-            kpis.loc[where, "zone_bound"] = int((bound & here).sum())
-            kpis.loc[where, "overflow_share"] = (
-                float(crowding.overflowed[bound & here].mean())
-                if (bound & here).any()
-                else math.nan
-            )
+        _zone_agency_columns(kpis, records, plan, crowding)
         kpis.loc[kpis["agency"] == OVERALL, "waiting_peak"] = crowding.overall_peak
     waits = holder_waits(records, plan)
     for frame in (kpis, zones, queue := queue_timeline(records, plan), occupancy, waits):
@@ -105,6 +83,56 @@ def run_replication(plan: Plan, *, seed: int, replication: int) -> ReplicationRe
         occupancy=occupancy,
         waits=waits,
     )
+
+
+_ZONE_AGENCY_COLUMNS = (
+    "stood",
+    "zone_visitors",
+    "stood_share",
+    "overflowed",
+    "zone_bound",
+    "overflow_share",
+)
+
+
+def _zone_agency_columns(
+    kpis: pd.DataFrame, records: DayRecords, plan: Plan, crowding: ZoneCrowding
+) -> None:
+    """Each agency's (and the overall) crowding figures of one day, written into ``kpis``:
+    who sat in a zone and stood, and who wanted a zone and waited elsewhere."""
+    s = records.steps
+    station = s["station"]
+    at_agency = station >= 0
+    in_zone = at_agency & (s["zone"] >= 0) & np.isfinite(s["zone_enter"])
+    bound = at_agency & (s["zone_first"] >= 0)
+    overflowed = crowding.overflowed.astype(bool)
+    stood = crowding.stood.astype(bool)
+    n = len(plan.agencies)
+
+    def per_agency(mask: np.ndarray) -> np.ndarray:
+        here = mask & at_agency
+        return np.append(np.bincount(station[here], minlength=n)[:n], mask.sum())
+
+    counts = {
+        "stood": per_agency(stood & in_zone),
+        "zone_visitors": per_agency(in_zone),
+        "overflowed": per_agency(overflowed),
+        "zone_bound": per_agency(bound),
+    }
+    overflowed_bound = per_agency(overflowed & bound)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = {
+            "stood_share": np.where(
+                counts["zone_visitors"] > 0, counts["stood"] / counts["zone_visitors"], np.nan
+            ),
+            "overflow_share": np.where(
+                counts["zone_bound"] > 0, overflowed_bound / counts["zone_bound"], np.nan
+            ),
+        }
+    position = {a.id: a.index for a in plan.agencies} | {OVERALL: n}
+    rows = np.array([position[str(a)] for a in kpis["agency"]])
+    for column, values in (counts | shares).items():
+        kpis[column] = values[rows]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -9,6 +9,7 @@ downstream of :func:`plan_for` works on values only.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -38,28 +39,33 @@ V = TypeVar("V")
 
 
 class _ContentCache(Generic[V]):
-    """A small least-recently-used map from content keys to values."""
+    """A small least-recently-used map from content keys to values, safe across threads (the
+    app's sessions share it)."""
 
     def __init__(self, size: int = _CACHE_SIZE) -> None:
         self._size = size
         self._items: OrderedDict[object, V] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, key: object) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
 
     def put(self, key: object, value: V) -> V:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._size:
-            self._items.popitem(last=False)
-        return value
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+            return value
 
 
 _floorplans: _ContentCache[FloorPlan] = _ContentCache()
 _sites: _ContentCache[SiteLayout] = _ContentCache()
+_fingerprints: _ContentCache[str] = _ContentCache(size=256)
 
 
 def content_sha256(path: str | Path) -> str:
@@ -198,9 +204,26 @@ def plan_for(scenario: Scenario, *, source: str | None = None) -> Plan:
         raise FloorPlanError(f"{source}: layout {files}: {exc}") from None
 
 
+def _file_stamp(file: str) -> tuple[str, int, int] | str:
+    try:
+        stat = Path(file).stat()
+    except OSError:
+        return file
+    return (file, stat.st_mtime_ns, stat.st_size)
+
+
 def scenario_fingerprint(scenario: Scenario) -> str:
     """A hash of everything that decides a scenario's results, its drawing's content included
-    (the same scenario with a moved but unchanged drawing has the same fingerprint)."""
+    (the same scenario with a moved but unchanged drawing has the same fingerprint).
+
+    Remembered by the scenario's JSON and its drawings' modification times and sizes: the app
+    asks several times per screen, and the YAML the hash is of takes 25 ms to write."""
+    key = (scenario.model_dump_json(), tuple(_file_stamp(f) for f in scenario.layout_files()))
+    known = _fingerprints.get(key)
+    return known if known is not None else _fingerprints.put(key, _fingerprint(scenario))
+
+
+def _fingerprint(scenario: Scenario) -> str:
     layout: object = scenario.layout
     if isinstance(layout, str) and Path(layout).is_file():
         layout = "sha256:" + content_sha256(layout)

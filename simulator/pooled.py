@@ -107,12 +107,36 @@ def wait_samples(
     return out
 
 
-def _quantile_columns(
-    waits: pd.DataFrame, agency: str, replications: Sequence[int]
-) -> dict[str, float]:
+def _split_by_replication(
+    waits: pd.DataFrame, replications: Sequence[int]
+) -> list[dict[str, np.ndarray]]:
+    """Per replication in ``replications``: the waits and the group columns, as arrays."""
+    columns = ["wait_min", *dict.fromkeys(column for column, _ in _GROUPS.values())]
+    empty = {c: np.empty(0) for c in columns}
+    if not len(waits):
+        return [empty for _ in replications]
+    order = np.argsort(waits["replication"].to_numpy(), kind="stable")
+    reps = waits["replication"].to_numpy()[order]
+    arrays = {c: waits[c].to_numpy()[order] for c in columns}
+    arrays["wait_min"] = arrays["wait_min"].astype(float)
+    out = []
+    for r in replications:
+        lo, hi = np.searchsorted(reps, r, side="left"), np.searchsorted(reps, r, side="right")
+        out.append({c: a[lo:hi] for c, a in arrays.items()} if hi > lo else empty)
+    return out
+
+
+def _quantile_columns(waits: pd.DataFrame, replications: Sequence[int]) -> dict[str, float]:
+    """The percentiles of :data:`QUANTILES` of one agency's (or every agency's) ``waits``."""
+    days = _split_by_replication(waits, replications)
     out: dict[str, float] = {}
     for kpi, (q, group) in QUANTILES.items():
-        estimate, low, high = pooled_quantile(wait_samples(waits, agency, replications, group), q)
+        if group is None:
+            samples = [day["wait_min"] for day in days]
+        else:
+            column, flag = _GROUPS[group]
+            samples = [day["wait_min"][day[column] == flag] for day in days]
+        estimate, low, high = pooled_quantile(samples, q)
         out[kpi] = estimate
         out[f"{kpi}_ci"] = (high - low) / 2 if math.isfinite(low) else math.nan
     return out
@@ -126,20 +150,28 @@ def summarise(per_replication: pd.DataFrame, waits: pd.DataFrame) -> pd.DataFram
     """
     frame = per_replication
     replications = sorted(frame["replication"].unique().tolist())
+    by_agency = dict(tuple(waits.groupby("agency", sort=False))) if len(waits) else {}
+    # each column read once as an array, then sliced per agency (a column read per agency and
+    # KPI cost more than all the arithmetic)
+    needed = dict.fromkeys([*DAY_MEANS, *(c for pair in RATIOS.values() for c in pair)])
+    arrays = {c: frame[c].to_numpy(dtype=float) for c in needed if c in frame}
+    day_of = frame["replication"].to_numpy()
     rows = []
-    for agency, days in frame.groupby("agency", sort=False):
-        days = days.sort_values("replication")
+    for group, positions in frame.groupby("agency", sort=False).indices.items():
+        agency = str(group)
+        days = positions[np.argsort(day_of[positions], kind="stable")]
         row: dict[str, object] = {"agency": agency}
         for kpi in DAY_MEANS:
-            mean, half = mean_ci(days[kpi].to_numpy(dtype=float))
+            mean, half = mean_ci(arrays[kpi][days])
             row[kpi], row[f"{kpi}_ci"] = mean, half
         for kpi, (num, den) in RATIOS.items():
-            if num not in days or den not in days:
+            if num not in arrays or den not in arrays:
                 row[kpi], row[f"{kpi}_ci"] = math.nan, math.nan
                 continue
-            value, half = ratio_ci(days[num].to_numpy(dtype=float), days[den].to_numpy(float))
+            value, half = ratio_ci(arrays[num][days], arrays[den][days])
             row[kpi], row[f"{kpi}_ci"] = value, half
-        row |= _quantile_columns(waits, str(agency), replications)
+        mine = waits if agency == OVERALL else by_agency.get(agency, waits.iloc[:0])
+        row |= _quantile_columns(mine, replications)
         rows.append(row)
     columns = ["agency", *(c for kpi in RUN_KPIS for c in (kpi, f"{kpi}_ci"))]
     return pd.DataFrame(rows).reindex(columns=columns)

@@ -34,6 +34,7 @@ __all__ = [
     "figure_png",
     "moment_values",
     "occupancy_figure",
+    "placement_figure",
     "plan_p90_figure",
     "queue_figure",
     "translate_texts",
@@ -311,3 +312,14 @@ def _wrap(text: str, width: int = 22) -> str:
         else:
             lines.append(word)
     return "\n".join(lines)
+
+
+def placement_figure(floor: FloorPlan | Building, site: SiteLayout, *, tr: Translator) -> Figure:
+    """The plan with each counter slot labelled by the agency or group it serves."""
+    fig = (
+        draw_building(floor, site=site)
+        if isinstance(floor, Building)
+        else draw_plan(floor, site=site)
+    )
+    translate_texts(fig, tr)
+    return fig

@@ -28,6 +28,7 @@ __all__ = [
     "compare_png",
     "compare_specs",
     "figure_png",
+    "placement_png",
     "plan_page",
     "playback_page",
     "show_chart",
@@ -237,3 +238,23 @@ def show_playback(tr: Translator, scenario: Scenario, key: str, label: str) -> N
         key="download_playback",
         on_click="ignore",
     )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def placement_png(key: str, lang: str, _scenario: Any) -> bytes:
+    """The plan (every floor of a building) with each slot labelled by whom it serves: the
+    edit tab's preview of a placement, drawn once per scenario content."""
+    scenario: Scenario = _scenario
+    site = site_for(scenario)
+    if site is None:
+        return b""
+    levels = scenario.layout_levels()
+    if isinstance(scenario.layout, str):
+        floor = layouts.load_floor(scenario.layout)
+        return charts.figure_png(charts.placement_figure(floor, site, tr=Translator(lang)))
+    building = Building(
+        floors=tuple(layouts.load_floor(f) for f in levels.values()),
+        levels=tuple(levels),
+        name=layouts.building_name(levels.values()),
+    )
+    return charts.figure_png(charts.placement_figure(building, site, tr=Translator(lang)))

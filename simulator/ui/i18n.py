@@ -58,7 +58,7 @@ _ID: dict[str, str] = {
         "memperbarui."
     ),
     "sidebar_shown": "Hasil yang tampil: denah {layout}.",
-    "no_results": "Belum ada hasil. Periksa skenario di tab Ubah skenario lalu tekan Jalankan.",
+    "no_results": "Belum ada hasil. Periksa skenario di tab Ubah skenario.",
     "download_scenario": "Unduh skenario (YAML)",
     # editor
     "edit_day": "Hari dan jumlah pengunjung",
@@ -71,7 +71,7 @@ _ID: dict[str, str] = {
     "weekday_sat": "Sabtu",
     "weekday_sun": "Minggu",
     "day_type": "Jenis hari",
-    "day_type_option": "{label} (×{factor:g})",
+    "day_type_option": "{label} (×{factor})",
     "daytype_normal": "Hari biasa",
     "daytype_monday": "Senin ramai",
     "daytype_post-holiday-surge": "Lonjakan setelah libur",
@@ -87,7 +87,7 @@ _ID: dict[str, str] = {
         "(jumlahnya harus 100%); pengunjung instansi yang tidak ikut tidak datang."
     ),
     "agencies_summary": (
-        "{joined} dari {total} instansi ikut, {counters} loket. Jumlah pangsa: {share:.2f}%."
+        "{joined} dari {total} instansi ikut, {counters} loket. Jumlah pangsa: {share}%."
     ),
     "col_join": "Ikut",
     "col_agency": "Kode",
@@ -118,7 +118,7 @@ _ID: dict[str, str] = {
     "check_report": "Laporan pemeriksaan denah",
     "check_summary": (
         "**{counters}** loket, **{zones}** ruang tunggu dengan **{seats}** kursi, "
-        "luas area jalan **{area:.0f} m²**, **{kiosks}** mesin antrean, "
+        "luas area jalan **{area} m²**, **{kiosks}** mesin antrean, "
         "**{entrances}** pintu masuk. Kesalahan: **{errors}**, peringatan: **{warnings}**."
     ),
     "check_problems": "Rincian dari pemeriksa gambar (untuk juru gambar):",
@@ -175,40 +175,43 @@ _ID: dict[str, str] = {
     "metric_p90_help": (
         "90% pengunjung dipanggil dalam waktu ini. Selang kepercayaan 95%: ± {ci:.1f} menit."
     ),
-    "metric_within": "Dipanggil dalam {minutes:g} menit",
-    "metric_within_help": "Selang kepercayaan 95%: ± {ci:.1f} poin persen.",
-    "metric_lost": "Ditolak / menyerah",
+    "metric_within": "Dipanggil dalam {minutes} menit",
+    "metric_within_help": (
+        "Bagian pemegang nomor antrean yang dipanggil dalam target. Selang kepercayaan 95%: "
+        "± {ci} poin persen."
+    ),
+    "metric_lost": "Tidak terlayani",
     "metric_lost_help": (
         "Ditolak: datang setelah kuota atau jam nomor terakhir. Menyerah: pergi sebelum "
         "dipanggil. Rata-rata per hari."
     ),
-    "metric_peak": "Puncak ruang tunggu / kursi",
+    "metric_peak": "Ruang tunggu: puncak / kursi",
     "metric_peak_help": "Orang terbanyak sekaligus di semua ruang tunggu, dibanding jumlah kursi.",
-    "value_minutes": "{value:.1f} menit",
+    "value_minutes": "{value} menit",
     "value_percent": "{value:.0f}%",
     "value_lost": "{turned:.0f} / {gave_up:.0f} orang",
-    "value_peak": "{peak:.0f} / {seats}",
+    "value_peak": "{peak} / {seats}",
     "delta_vs_target": "{value:+.1f} menit dari target",
     "delta_vs_goal": "{value:+.0f} poin dari target",
     "no_layout_help": "Skenario ini berjalan tanpa denah, jadi tidak ada ruang tunggu dan jarak.",
     "shown_run": (
-        "Denah {layout} · {day}, hari {weekday} · {agencies} instansi, {counters} loket · "
-        "{replications} replikasi, benih acak {seed}"
+        "Hasil untuk denah {layout} · {day}, hari {weekday} · {agencies} instansi, {counters} "
+        "loket · {replications} replikasi, benih acak {seed}"
     ),
     "table_agencies": "Per instansi",
     "table_agencies_help": (
-        "Rata-rata per hari atas semua replikasi; ± adalah setengah lebar selang kepercayaan "
-        "95%. Klik judul kolom untuk mengurutkan."
+        "Rata-rata per hari atas semua replikasi; waktu dalam menit. Hijau memenuhi target, "
+        "kuning dekat, merah jauh. Klik judul kolom untuk mengurutkan."
     ),
     "col_arrivals": "Datang",
     "col_served": "Dilayani",
     "col_turned_away": "Ditolak",
     "col_abandoned": "Menyerah",
-    "col_wait_mean": "Rata-rata tunggu (menit)",
-    "col_wait_p90": "Tunggu p90 (menit)",
+    "col_wait_mean": "Rata-rata",
+    "col_wait_p90": "Tunggu p90",
     "col_ci": "± 95%",
     "col_within": "Dalam target",
-    "col_utilisation": "Kesibukan loket",
+    "col_utilisation": "Sibuk",
     "col_queue_max": "Antrean terpanjang",
     "col_walk": "Jalan kaki (m)",
     "overall": "Semua instansi",
@@ -261,7 +264,6 @@ _ID: dict[str, str] = {
         "replikasi yang sama dibandingkan berpasangan (bilangan acak bersama)."
     ),
     "variant_name": "Nama varian",
-    "variant_default_name": "{layout}, {counters} loket",
     "save_variant": "Simpan sebagai varian",
     "variant_saved": "Varian {name} disimpan.",
     "variant_full": "Sudah ada {limit} varian. Hapus satu dahulu.",
@@ -433,6 +435,239 @@ _ID: dict[str, str] = {
         "ke loket atau ruang tunggu untuk rinciannya."
     ),
     "pb_download": "Unduh pemutaran hari ini (HTML, bisa dibuka tanpa internet)",
+    # issue 15: the KPI strip, the overview table, the editor's new levers, verdicts
+    "p90_not_reached": "tidak tercapai",
+    "p90_not_reached_short": "tak tercapai",
+    "p90_not_reached_note": "lebih dari 10% pemegang nomor menyerah sebelum dipanggil",
+    "p90_note": "target {target} menit · ± {ci}",
+    "p90_note_open": "target {target} menit · batas atas selang tak tercapai",
+    "metric_p90_help_basis": (
+        "90% pemegang nomor antrean dipanggil dalam waktu ini, dihitung dari saat nomor "
+        "diambil sampai dipanggil; yang menyerah dihitung tidak dipanggil."
+    ),
+    "within_note": "target {goal}%",
+    "lost_note": "{gave_up} menyerah, {turned} ditolak per hari",
+    "metric_wait_mean": "Tunggu rata-rata",
+    "split_note": "{before} menit sebelum loket buka · {after} sesudahnya",
+    "metric_split_help": (
+        "Bagian tunggu sebelum loket buka tidak dapat diperpendek dengan menambah loket; "
+        "bagian sesudahnya dapat."
+    ),
+    "no_layout_short": "tanpa denah",
+    "peak_overflow": "penuh: {share} menunggu di luar ruang",
+    "peak_stood": "{share} menunggu sambil berdiri",
+    "peak_seated": "semua dapat duduk",
+    "light_green": "hijau: memenuhi target",
+    "light_amber": "kuning: dekat target",
+    "light_red": "merah: jauh dari target",
+    "light_grey": "abu-abu: tanpa target",
+    "before_opening_note": (
+        "Dari rata-rata tunggu {mean} menit, {before} menit terjadi sebelum loket buka pukul "
+        "{opening} ({early} pengunjung datang lebih awal). Menambah loket hanya memperpendek "
+        "sisanya, {after} menit."
+    ),
+    "stale_error": "Hasil di atas masih dari skenario sebelumnya.",
+    "stale_invalid": (
+        "Perubahan terakhir belum valid, jadi belum dijalankan: hasil di atas masih dari "
+        "skenario sebelumnya."
+    ),
+    "edit_behaviour": (
+        "Setiap perubahan langsung dijalankan: angka di atas selalu untuk skenario di halaman "
+        "ini. Perubahan yang belum valid diberi tanda dan tidak dijalankan."
+    ),
+    "col_days": "Hari buka",
+    "col_days_help": "Hari instansi membuka loketnya; di luar hari itu tidak ada pengunjung.",
+    "col_days_edit_help": "Pilih hari instansi membuka loket.",
+    "col_counters_help": "Loket yang dibuka (loket bersama: loket kelompoknya).",
+    "col_counters_edit_help": "Instansi di loket bersama: 0 (loket kelompok diubah di bawah).",
+    "col_arrivals_help": "Pengunjung per hari (rata-rata replikasi).",
+    "col_lost": "Tak terlayani",
+    "col_lost_help": "Menyerah sebelum dipanggil atau ditolak (kuota, nomor terakhir), per hari.",
+    "col_wait_mean_help": "Rata-rata tunggu yang dipanggil, dalam menit.",
+    "col_before": "Pra-buka",
+    "col_before_help": (
+        "Bagian rata-rata tunggu sebelum loket buka (menit): tambahan loket tidak mengubahnya."
+    ),
+    "col_after": "Sesudah buka",
+    "col_early": "Datang sebelum buka",
+    "col_wait_p90_help": "90% dipanggil dalam waktu ini (menit); hijau: dalam target.",
+    "col_within_help": "Bagian yang dipanggil dalam target; hijau: memenuhi target.",
+    "col_utilisation_help": "Bagian jam kerja loket yang terpakai melayani.",
+    "col_ci_points": "± 95% (poin)",
+    "col_overtime": "Lembur (menit)",
+    "col_p90_booked": "p90 pesan daring",
+    "col_p90_walk_in": "p90 datang langsung",
+    "col_within_booked": "Dalam target (pesan)",
+    "col_within_walk_in": "Dalam target (langsung)",
+    "col_slot_fill": "Slot terisi",
+    "col_no_show": "Tidak datang",
+    "closed_today_name": "{name} (tutup hari {weekday})",
+    "closed_today": "{name} hanya buka hari {days}; hari {weekday} tutup, jadi tanpa pengunjung.",
+    "group_line": "Loket bersama {group}: {counters} loket melayani {agencies} dari satu antrean.",
+    "details_title": "Rincian lengkap per instansi (selang kepercayaan, pemesanan daring, lembur)",
+    "details_help": (
+        "± adalah setengah lebar selang kepercayaan 95%. Tunggu sebelum buka + sesudah buka = "
+        "tunggu rata-rata."
+    ),
+    "table_zones_help": (
+        "Penuh: bagian pengunjung yang mendapati ruang ini penuh dan menunggu di tempat lain."
+    ),
+    "col_zone_kind": "Jenis",
+    "col_zone_agencies": "Instansi",
+    "col_overflow": "Penuh",
+    "zone_priority": "prioritas",
+    "zone_regular": "umum",
+    "downloads_help": (
+        "CSV memakai titik koma sebagai pemisah kolom dan koma desimal; bagian dalam persen "
+        "(kolom berakhiran _pct)."
+    ),
+    "edit_groups": "Loket bersama",
+    "groups_help": "Satu antrean untuk beberapa instansi; ubah jumlah loket kelompok di sini.",
+    "col_group": "Loket bersama",
+    "col_group_agencies": "Melayani",
+    "edit_booking": "Pemesanan daring (booking)",
+    "booking_help": (
+        "Pilih instansi yang menerima pemesanan. Bagian pengunjung yang memesan slot, panjang "
+        "slot, pesanan per slot, dan loket khusus pemesan. Slot dibuka dari layanan mulai sampai "
+        "nomor terakhir."
+    ),
+    "booking_agencies": "Instansi dengan pemesanan daring",
+    "booking_none": "Tidak ada",
+    "col_booking_share": "Memesan (%)",
+    "col_booking_slot": "Slot (menit)",
+    "col_booking_per_slot": "Pesanan per slot",
+    "col_booking_reserved": "Loket khusus pemesan",
+    "error_booking_share": ("Bagian pemesan {agency} harus antara 0 dan 100% (tertulis: {value})."),
+    "error_booking_slot": "Panjang slot {agency} harus 1-240 menit (tertulis: {value}).",
+    "error_booking_per_slot": (
+        "Pesanan per slot {agency} harus bilangan bulat 1-100 (tertulis: {value})."
+    ),
+    "error_booking_reserved": (
+        "Loket khusus pemesan {agency} harus 0 sampai {counters} (tertulis: {value})."
+    ),
+    "error_days_open": "{agency} harus buka paling sedikit satu hari.",
+    "error_group_counters": (
+        "{agency} dilayani loket bersama {group}: loketnya sendiri harus 0; ubah loket "
+        "kelompok di bagian Loket bersama."
+    ),
+    "placement_show": "Tampilkan dan ubah penempatan loket pada denah",
+    "placement_help": (
+        "Setiap slot loket pada denah dan instansi yang dilayaninya. Ubah untuk memindahkan "
+        "loket; denah di bawah menunjukkan hasilnya."
+    ),
+    "placement_preview": "Denah dengan penempatan loket saat ini",
+    "placement_optimise": "Usulkan penempatan dengan jalan kaki terpendek",
+    "placement_optimise_help": (
+        "Pengoptimal penempatan menaruh loket tiap instansi berdampingan, klaster berdekatan, "
+        "sehingga jalan kaki pengunjung paling pendek. Usulannya mengisi tabel dan dapat diubah."
+    ),
+    "placement_optimised": (
+        "Usulan penempatan: jalan kaki rata-rata sekitar {after} m (sebelumnya {before} m). "
+        "Tabel di bawah memakai usulan ini; hasil di atas sudah dihitung ulang."
+    ),
+    "col_slot": "Slot",
+    "col_owner": "Melayani",
+    "slot_empty": "(kosong)",
+    "layout_building": "{name} (gedung {floors} lantai)",
+    "layout_too_few_slots": (
+        "Denah {layout} hanya punya {slots} slot loket, sedangkan skenario membutuhkan "
+        "{counters} loket. Pilih denah lain atau kurangi loket."
+    ),
+    "layout_slot_missing": (
+        "Denah {layout} tidak punya slot {slots} yang dipakai penempatan skenario ini."
+    ),
+    "layout_unfit": "Skenario tidak cocok dengan denah {layout}: {detail}",
+    "layout_unreadable": "Denah {layout} tidak dapat dibaca.",
+    "settings": "Pengaturan perbandingan",
+    "settings_help": (
+        'Selisih di bawah ambang praktis ini disebut "kurang lebih sama", apa pun selang '
+        "kepercayaannya."
+    ),
+    "threshold_wait": "Ambang waktu tunggu (menit)",
+    "threshold_share": "Ambang dipanggil dalam target (poin persen)",
+    "threshold_walk": "Ambang jalan kaki (m)",
+    "download_scenario_zip": "Unduh skenario dan denahnya (ZIP)",
+    "download_scenario_help": (
+        "Berkas ini dapat dijalankan dari folder mana pun (mpp-sim run) dan diunggah kembali."
+    ),
+    "edited_description": "Diubah di aplikasi dari {base}: {changes}.",
+    "edited_name": "{base} (diubah)",
+    "change_weekday": "hari {day}",
+    "change_day_type": "jenis hari {day}",
+    "change_visitors": "{visitors} pengunjung per hari biasa",
+    "change_hour": "{what} {time}",
+    "change_left_out": "tanpa {names}",
+    "change_counters": "{name} {old}→{new} loket",
+    "change_days": "{name} buka {days}",
+    "change_booking": "{name} menerima pesanan: {share} dalam slot {slot} menit isi {per_slot}",
+    "change_booking_off": "{name} tanpa pemesanan",
+    "change_service": "waktu layanan {name} diubah",
+    "change_shares": "pangsa pengunjung diubah",
+    "change_placement": "penempatan loket diubah",
+    "change_layout": "denah {layout}",
+    "change_counted_ticket": "tunggu dihitung dari pengambilan nomor",
+    "change_counted_service_start": "tunggu dihitung dari jam layanan dibuka",
+    "change_run": "{replications} replikasi, benih {seed}",
+    "variant_name_counters": "{layout} {counters} loket",
+    "variant_name_delta": "{layout} {delta} loket",
+    "variant_name_same": "{layout}",
+    "layoutname_korpri-central": "Terpusat",
+    "layoutname_korpri-clusters": "Klaster",
+    "layoutname_korpri-compact": "Kompak",
+    "layoutname_korpri-2f": "Dua lantai",
+    "compare_verdicts": "Kesimpulan",
+    "layouts_title": "Bandingkan denah: berapa loket yang muat dan hasil terbaiknya",
+    "layouts_help": (
+        "Untuk skenario yang tampil, tiap denah: slot loket, kursi, loket paling sedikit yang "
+        "memenuhi target, dan hasil terbaik bila semua slot dipakai (instansi ditempatkan oleh "
+        "pengoptimal penempatan). Butuh beberapa detik per denah."
+    ),
+    "layouts_choose": "Denah yang dibandingkan",
+    "layouts_run": "Bandingkan denah",
+    "layouts_running": "Membandingkan {plans} denah ...",
+    "layouts_no_fit": "tidak muat",
+    "layouts_table_help": (
+        "Loket cukup: paling sedikit loket yang memenuhi target p90 {minutes} menit di setiap "
+        "instansi. Terbaik: semua slot dipakai."
+    ),
+    "col_plan": "Denah",
+    "col_slots": "Slot loket",
+    "col_counters_fit": "Loket cukup",
+    "col_best_counters": "Loket (terbaik)",
+    "compare_statistics": "Statistik di balik kesimpulan",
+    "compare_thresholds": (
+        '"Kurang lebih sama": selisih di bawah {wait} menit, {share} poin persen atau {walk} m '
+        "(ubah di Pengaturan perbandingan)."
+    ),
+    "sentence_better": "**{b}** lebih baik daripada **{a}**: {details}.",
+    "sentence_worse": "**{b}** lebih buruk daripada **{a}**: {details}.",
+    "sentence_same": "**{b}** kurang lebih sama dengan **{a}**: {details}.",
+    "sentence_mixed": "**{b}** dibanding **{a}** ada untung dan ruginya: {details}.",
+    "sentence_unclear": "**{b}** dibanding **{a}** belum jelas berbeda: {details}.",
+    "sentence_not_paired": (
+        "**{b}** tidak dapat dibandingkan dengan **{a}**: benih acak atau jumlah replikasinya "
+        "berbeda."
+    ),
+    "clause_same": "{kpi} kurang lebih sama ({b})",
+    "clause_unclear": "{kpi} {b} lawan {a}, belum jelas berbeda",
+    "clause_values": "{kpi} {b} lawan {a}",
+    "clause_changed": "{kpi} {b} lawan {a} ({diff} {unit} {direction})",
+    "col_diff": "Selisih B − A",
+    "col_diff_ci": "Selang 95% selisih",
+    "col_threshold": "Ambang praktis",
+    "col_verdict": "Kesimpulan",
+    "verdict_word_a": "A lebih baik",
+    "verdict_word_b": "B lebih baik",
+    "verdict_word_same": "kurang lebih sama",
+    "verdict_word_none": "belum jelas berbeda",
+    "verdict_word_no_data": "tanpa pengunjung",
+    "wd_mon": "Sen",
+    "wd_tue": "Sel",
+    "wd_wed": "Rab",
+    "wd_thu": "Kam",
+    "wd_fri": "Jum",
+    "wd_sat": "Sab",
+    "wd_sun": "Min",
 }
 
 _EN: dict[str, str] = {
@@ -464,7 +699,7 @@ _EN: dict[str, str] = {
         "The results shown do not include your latest changes yet. Press Run to update them."
     ),
     "sidebar_shown": "Results shown: floor plan {layout}.",
-    "no_results": "No results yet. Check the scenario in the Edit scenario tab and press Run.",
+    "no_results": "No results yet. Check the scenario in the Edit scenario tab.",
     "download_scenario": "Download the scenario (YAML)",
     "edit_day": "Day and visitors",
     "weekday": "Day of the week",
@@ -476,7 +711,7 @@ _EN: dict[str, str] = {
     "weekday_sat": "Saturday",
     "weekday_sun": "Sunday",
     "day_type": "Type of day",
-    "day_type_option": "{label} (×{factor:g})",
+    "day_type_option": "{label} (×{factor})",
     "daytype_normal": "Normal day",
     "daytype_monday": "Busy Monday",
     "daytype_post-holiday-surge": "Post-holiday surge",
@@ -492,7 +727,7 @@ _EN: dict[str, str] = {
         "visitors (they must add up to 100%); visitors of agencies left out do not come."
     ),
     "agencies_summary": (
-        "{joined} of {total} agencies join, {counters} counters. Shares add up to {share:.2f}%."
+        "{joined} of {total} agencies join, {counters} counters. Shares add up to {share}%."
     ),
     "col_join": "Joins",
     "col_agency": "Code",
@@ -523,7 +758,7 @@ _EN: dict[str, str] = {
     "check_report": "Floor plan check report",
     "check_summary": (
         "**{counters}** counters, **{zones}** waiting zones with **{seats}** seats, walkable "
-        "area **{area:.0f} m²**, **{kiosks}** ticket machines, **{entrances}** entrances. "
+        "area **{area} m²**, **{kiosks}** ticket machines, **{entrances}** entrances. "
         "Errors: **{errors}**, warnings: **{warnings}**."
     ),
     "check_problems": "Details from the drawing check (for the drafter):",
@@ -572,40 +807,43 @@ _EN: dict[str, str] = {
     "metric_p90_help": (
         "90% of visitors are called within this time. 95% confidence interval: ± {ci:.1f} min."
     ),
-    "metric_within": "Called within {minutes:g} minutes",
-    "metric_within_help": "95% confidence interval: ± {ci:.1f} percentage points.",
-    "metric_lost": "Turned away / gave up",
+    "metric_within": "Called within {minutes} minutes",
+    "metric_within_help": (
+        "Share of ticket holders called within the target. 95% confidence interval: ± {ci} "
+        "percentage points."
+    ),
+    "metric_lost": "Not served",
     "metric_lost_help": (
         "Turned away: came after the quota or the last ticket. Gave up: left before being "
         "called. Mean per day."
     ),
-    "metric_peak": "Waiting-zone peak / seats",
+    "metric_peak": "Waiting zones: peak / seats",
     "metric_peak_help": "Most people at once in all waiting zones, against the number of seats.",
-    "value_minutes": "{value:.1f} min",
+    "value_minutes": "{value} min",
     "value_percent": "{value:.0f}%",
     "value_lost": "{turned:.0f} / {gave_up:.0f} people",
-    "value_peak": "{peak:.0f} / {seats}",
+    "value_peak": "{peak} / {seats}",
     "delta_vs_target": "{value:+.1f} min from target",
     "delta_vs_goal": "{value:+.0f} points from target",
     "no_layout_help": "This scenario runs without a floor plan: no waiting zones, no walking.",
     "shown_run": (
-        "Floor plan {layout} · {day}, {weekday} · {agencies} agencies, {counters} counters · "
-        "{replications} replications, random seed {seed}"
+        "Results for floor plan {layout} · {day}, {weekday} · {agencies} agencies, {counters} "
+        "counters · {replications} replications, random seed {seed}"
     ),
     "table_agencies": "Per agency",
     "table_agencies_help": (
-        "Means per day over all replications; ± is the half-width of the 95% confidence "
-        "interval. Click a column header to sort."
+        "Means per day over all replications; times in minutes. Green meets the target, amber "
+        "is close, red is far. Click a column header to sort."
     ),
     "col_arrivals": "Arrived",
     "col_served": "Served",
     "col_turned_away": "Turned away",
     "col_abandoned": "Gave up",
-    "col_wait_mean": "Mean wait (min)",
-    "col_wait_p90": "p90 wait (min)",
+    "col_wait_mean": "Mean wait",
+    "col_wait_p90": "p90 wait",
     "col_ci": "± 95%",
     "col_within": "Within target",
-    "col_utilisation": "Counter utilisation",
+    "col_utilisation": "Busy",
     "col_queue_max": "Longest queue",
     "col_walk": "Walking (m)",
     "overall": "All agencies",
@@ -656,7 +894,6 @@ _EN: dict[str, str] = {
         "number of replications are compared in pairs (common random numbers)."
     ),
     "variant_name": "Variant name",
-    "variant_default_name": "{layout}, {counters} counters",
     "save_variant": "Save as variant",
     "variant_saved": "Variant {name} saved.",
     "variant_full": "There are already {limit} variants. Remove one first.",
@@ -828,6 +1065,237 @@ _EN: dict[str, str] = {
         "for its details."
     ),
     "pb_download": "Download this day's playback (HTML, opens without internet)",
+    # issue 15: the KPI strip, the overview table, the editor's new levers, verdicts
+    "p90_not_reached": "not reached",
+    "p90_not_reached_short": "not reached",
+    "p90_not_reached_note": "more than 10% of ticket holders gave up before being called",
+    "p90_note": "target {target} min · ± {ci}",
+    "p90_note_open": "target {target} min · interval's upper end not reached",
+    "metric_p90_help_basis": (
+        "90% of ticket holders are called within this time, counted from taking the ticket to "
+        "being called; those who gave up count as never called."
+    ),
+    "within_note": "target {goal}%",
+    "lost_note": "{gave_up} gave up, {turned} turned away per day",
+    "metric_wait_mean": "Mean wait",
+    "split_note": "{before} min before the counters open · {after} after",
+    "metric_split_help": (
+        "The part of the wait before the counters open cannot be shortened by more counters; "
+        "the part after can."
+    ),
+    "no_layout_short": "no floor plan",
+    "peak_overflow": "full: {share} waited outside the zone",
+    "peak_stood": "{share} waited standing",
+    "peak_seated": "everyone could sit",
+    "light_green": "green: meets the target",
+    "light_amber": "amber: close to the target",
+    "light_red": "red: far from the target",
+    "light_grey": "grey: no target",
+    "before_opening_note": (
+        "Of the mean wait of {mean} minutes, {before} minutes pass before the counters open at "
+        "{opening} ({early} of visitors come early). More counters only shorten the rest, "
+        "{after} minutes."
+    ),
+    "stale_error": "The results above are still those of the previous scenario.",
+    "stale_invalid": (
+        "The last change is not valid yet, so it has not run: the results above are still "
+        "those of the previous scenario."
+    ),
+    "edit_behaviour": (
+        "Every change runs at once: the figures above are always those of the scenario on this "
+        "page. A change that is not valid yet is marked and does not run."
+    ),
+    "col_days": "Days open",
+    "col_days_help": "Days the agency opens its counters; on other days it has no visitors.",
+    "col_days_edit_help": "Choose the days the agency opens its counters.",
+    "col_counters_help": "Counters open (shared counters: its group's).",
+    "col_counters_edit_help": "Agencies at shared counters: 0 (the group's counters are below).",
+    "col_arrivals_help": "Visitors per day (mean over replications).",
+    "col_lost": "Not served",
+    "col_lost_help": "Gave up before being called or turned away (quota, last ticket), per day.",
+    "col_wait_mean_help": "Mean wait of those called, in minutes.",
+    "col_before": "Pre-open",
+    "col_before_help": (
+        "The part of the mean wait before the counters open (minutes): more counters do not "
+        "change it."
+    ),
+    "col_after": "After opening",
+    "col_early": "Came before opening",
+    "col_wait_p90_help": "90% are called within this time (minutes); green: within target.",
+    "col_within_help": "Share called within the target; green: meets the target.",
+    "col_utilisation_help": "Share of the counters' staffed time spent serving.",
+    "col_ci_points": "± 95% (points)",
+    "col_overtime": "Overtime (min)",
+    "col_p90_booked": "p90 booked",
+    "col_p90_walk_in": "p90 walk-in",
+    "col_within_booked": "Within target (booked)",
+    "col_within_walk_in": "Within target (walk-in)",
+    "col_slot_fill": "Slots filled",
+    "col_no_show": "No-shows",
+    "closed_today_name": "{name} (closed on {weekday})",
+    "closed_today": "{name} opens only on {days}; closed on {weekday}, so it has no visitors.",
+    "group_line": "Shared counters {group}: {counters} counters serve {agencies} from one queue.",
+    "details_title": "Full figures per agency (confidence intervals, online booking, overtime)",
+    "details_help": (
+        "± is the half-width of the 95% confidence interval. Wait before opening + after "
+        "opening = mean wait."
+    ),
+    "table_zones_help": ("Full: share of visitors who found the zone full and waited elsewhere."),
+    "col_zone_kind": "Kind",
+    "col_zone_agencies": "Agencies",
+    "col_overflow": "Full",
+    "zone_priority": "priority",
+    "zone_regular": "general",
+    "downloads_help": (
+        "CSV with commas between columns and a decimal point; shares in percent (columns "
+        "ending in _pct)."
+    ),
+    "edit_groups": "Shared counters",
+    "groups_help": "One queue for several agencies; change the group's counters here.",
+    "col_group": "Shared counters",
+    "col_group_agencies": "Serves",
+    "edit_booking": "Online booking",
+    "booking_help": (
+        "Choose the agencies that take bookings. Share of visitors who book a slot, slot "
+        "length, bookings per slot, and counters for booked visitors only. Slots run from "
+        "service start to the last ticket."
+    ),
+    "booking_agencies": "Agencies with online booking",
+    "booking_none": "None",
+    "col_booking_share": "Book (%)",
+    "col_booking_slot": "Slot (min)",
+    "col_booking_per_slot": "Bookings per slot",
+    "col_booking_reserved": "Counters for booked only",
+    "error_booking_share": "The booking share of {agency} must be 0-100% (found: {value}).",
+    "error_booking_slot": "The slot length of {agency} must be 1-240 minutes (found: {value}).",
+    "error_booking_per_slot": (
+        "The bookings per slot of {agency} must be a whole number 1-100 (found: {value})."
+    ),
+    "error_booking_reserved": (
+        "The counters for booked visitors of {agency} must be 0 to {counters} (found: {value})."
+    ),
+    "error_days_open": "{agency} must open on at least one day.",
+    "error_group_counters": (
+        "{agency} is served by shared counters {group}: its own counters must be 0; change the "
+        "group's counters under Shared counters."
+    ),
+    "placement_show": "Show and change where the counters are on the plan",
+    "placement_help": (
+        "Every counter slot of the plan and whom it serves. Change it to move counters; the plan "
+        "below shows the outcome."
+    ),
+    "placement_preview": "The plan with the current placement of counters",
+    "placement_optimise": "Propose the placement with the shortest walking",
+    "placement_optimise_help": (
+        "The placement optimiser puts each agency's counters side by side and clusters close "
+        "together, so visitors walk least. Its proposal fills the table, where you can change it."
+    ),
+    "placement_optimised": (
+        "Proposed placement: about {after} m of walking on average (before: {before} m). The "
+        "table below uses it; the results above are already recomputed."
+    ),
+    "col_slot": "Slot",
+    "col_owner": "Serves",
+    "slot_empty": "(empty)",
+    "layout_building": "{name} ({floors}-floor building)",
+    "layout_too_few_slots": (
+        "Floor plan {layout} has only {slots} counter slots, but the scenario needs {counters} "
+        "counters. Choose another plan or fewer counters."
+    ),
+    "layout_slot_missing": (
+        "Floor plan {layout} has no slot {slots}, which this scenario's placement uses."
+    ),
+    "layout_unfit": "The scenario does not fit floor plan {layout}: {detail}",
+    "layout_unreadable": "Floor plan {layout} cannot be read.",
+    "settings": "Comparison settings",
+    "settings_help": (
+        'Differences below these practical thresholds are called "about the same", whatever '
+        "their confidence interval says."
+    ),
+    "threshold_wait": "Waiting-time threshold (minutes)",
+    "threshold_share": "Called-within-target threshold (percentage points)",
+    "threshold_walk": "Walking threshold (m)",
+    "download_scenario_zip": "Download the scenario and its plan (ZIP)",
+    "download_scenario_help": (
+        "This file runs from any folder (mpp-sim run) and uploads back into the app."
+    ),
+    "edited_description": "Edited in the app from {base}: {changes}.",
+    "edited_name": "{base} (edited)",
+    "change_weekday": "{day}",
+    "change_day_type": "day type {day}",
+    "change_visitors": "{visitors} visitors on a normal day",
+    "change_hour": "{what} {time}",
+    "change_left_out": "without {names}",
+    "change_counters": "{name} {old}→{new} counters",
+    "change_days": "{name} open {days}",
+    "change_booking": "{name} takes bookings: {share} in {slot}-minute slots of {per_slot}",
+    "change_booking_off": "{name} without booking",
+    "change_service": "service time of {name} changed",
+    "change_shares": "visitor shares changed",
+    "change_placement": "counter placement changed",
+    "change_layout": "floor plan {layout}",
+    "change_counted_ticket": "waits counted from the ticket",
+    "change_counted_service_start": "waits counted from service start",
+    "change_run": "{replications} replications, seed {seed}",
+    "variant_name_counters": "{layout} {counters} counters",
+    "variant_name_delta": "{layout} {delta} counters",
+    "variant_name_same": "{layout}",
+    "layoutname_korpri-central": "Central",
+    "layoutname_korpri-clusters": "Clusters",
+    "layoutname_korpri-compact": "Compact",
+    "layoutname_korpri-2f": "Two floors",
+    "compare_verdicts": "Verdict",
+    "layouts_title": "Compare floor plans: how many counters fit and their best",
+    "layouts_help": (
+        "For the scenario on screen, each plan: counter slots, seats, the fewest counters "
+        "meeting the target, and the best with every slot used (agencies placed by the "
+        "placement optimiser). Takes some seconds per plan."
+    ),
+    "layouts_choose": "Plans to compare",
+    "layouts_run": "Compare plans",
+    "layouts_running": "Comparing {plans} plans ...",
+    "layouts_no_fit": "does not fit",
+    "layouts_table_help": (
+        "Counters that fit: the fewest counters meeting the p90 target of {minutes} minutes at "
+        "every agency. Best: every slot used."
+    ),
+    "col_plan": "Plan",
+    "col_slots": "Counter slots",
+    "col_counters_fit": "Counters that fit",
+    "col_best_counters": "Counters (best)",
+    "compare_statistics": "The statistics behind the verdict",
+    "compare_thresholds": (
+        '"About the same": a difference under {wait} minutes, {share} percentage points or '
+        "{walk} m (change it in Comparison settings)."
+    ),
+    "sentence_better": "**{b}** is better than **{a}**: {details}.",
+    "sentence_worse": "**{b}** is worse than **{a}**: {details}.",
+    "sentence_same": "**{b}** is about the same as **{a}**: {details}.",
+    "sentence_mixed": "**{b}** against **{a}** gains some and loses some: {details}.",
+    "sentence_unclear": "**{b}** against **{a}** shows no clear difference yet: {details}.",
+    "sentence_not_paired": (
+        "**{b}** cannot be compared with **{a}**: their random seed or replications differ."
+    ),
+    "clause_same": "{kpi} about the same ({b})",
+    "clause_unclear": "{kpi} {b} against {a}, no clear difference",
+    "clause_values": "{kpi} {b} against {a}",
+    "clause_changed": "{kpi} {b} against {a} ({diff} {unit} {direction})",
+    "col_diff": "Difference B − A",
+    "col_diff_ci": "95% interval of the difference",
+    "col_threshold": "Practical threshold",
+    "col_verdict": "Verdict",
+    "verdict_word_a": "A better",
+    "verdict_word_b": "B better",
+    "verdict_word_same": "about the same",
+    "verdict_word_none": "no clear difference",
+    "verdict_word_no_data": "no visitors",
+    "wd_mon": "Mon",
+    "wd_tue": "Tue",
+    "wd_wed": "Wed",
+    "wd_thu": "Thu",
+    "wd_fri": "Fri",
+    "wd_sat": "Sat",
+    "wd_sun": "Sun",
 }
 
 #: Language code -> key -> text.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -17,11 +17,11 @@ from simulator import __version__
 from simulator.ui.i18n import Translator, day_type_label
 from simulator.ui.variants import (
     SavedVariant,
-    differences,
     display_names,
     pairable,
     side_by_side,
-    verdict_sentence,
+    statistics_table,
+    variant_sentence,
 )
 
 __all__ = ["comparison_report"]
@@ -58,6 +58,7 @@ def comparison_report(
     tr: Translator,
     figures: Sequence[tuple[str, bytes]],
     created: str,
+    thresholds: Mapping[str, float] | None = None,
 ) -> str:
     """The report: variants side by side, each compared with the first, and the figures."""
     base = variants[0]
@@ -99,11 +100,12 @@ def comparison_report(
         if not pairable(base, other):
             parts.append(f"<p>{html.escape(tr('compare_not_paired'))}</p>")
             continue
-        parts.append("<ul>")
-        for _, row in differences(base, other).iterrows():
-            sentence = verdict_sentence(row, tr=tr, name_a=names[0], name_b=other_name)
-            parts.append(f"<li>{_sentence(sentence)}</li>")
-        parts.append("</ul>")
+        sentence = variant_sentence(
+            base, other, tr=tr, name_a=names[0], name_b=other_name, thresholds=thresholds
+        )
+        parts.append(f"<p>{_sentence(sentence)}</p>")
+        stats = statistics_table(base, other, tr=tr, thresholds=thresholds)
+        parts.append(stats.to_html(border=0, escape=True, index=False))
     parts.append(f"<h2>{html.escape(tr('report_figures'))}</h2>")
     parts.extend(_image(title, png) for title, png in figures)
     parts.append(f'<p class="note">{html.escape(tr("report_method"))}</p>')

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import re
 import shutil
 import string
+import threading
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -13,14 +18,15 @@ import pytest
 
 from simulator.compare import VERDICT_A, VERDICT_B, VERDICT_SAME
 from simulator.distributions import Exponential, Gamma, LogNormal, Mixture, Triangular, Uniform
-from simulator.errors import FloorPlanError, ScenarioError
+from simulator.errors import FloorPlanError, ScenarioError, SimulatorError
 from simulator.experiment import ExperimentResult
 from simulator.inputs import scenario_fingerprint
 from simulator.metrics import OVERALL
 from simulator.scenario import Scenario, load_scenario
-from simulator.ui import charts, editing, files, layouts, runs, tables, variants
+from simulator.ui import changes, charts, editing, files, kpis, layouts, runs, tables, variants
 from simulator.ui.i18n import CATALOGUE, Translator, agency_names, day_type_label
 from simulator.ui.messages import TranslatedError
+from simulator.ui.numbers import csv_options, number, percent
 from simulator.ui.report import comparison_report
 
 REPO = Path(__file__).resolve().parents[2]
@@ -247,31 +253,84 @@ def test_layout_upload_stored_once_by_content(
     assert any("entrance" in p.message for p in report.errors)
 
 
-def test_scenario_download_reads_back_next_to_the_layouts(
+def test_scenario_download_runs_from_anywhere_and_uploads_back(
     tmp_path: Path, normal_day: Scenario, shipped: dict[str, Path]
 ) -> None:
     scenario = normal_day.model_copy(update={"layout": str(shipped["korpri-central"])})
-    text = files.scenario_download(scenario, layouts=shipped)
-    assert "layout: ../layouts/korpri-central.geojson" in text
-    (tmp_path / "scenarios").mkdir()
-    (tmp_path / "layouts").mkdir()
-    shutil.copy(shipped["korpri-central"], tmp_path / "layouts")
-    (tmp_path / "scenarios" / "mine.yaml").write_text(text)
-    back = load_scenario(tmp_path / "scenarios" / "mine.yaml")
-    assert back.layout == str((tmp_path / "layouts" / "korpri-central.geojson").resolve())
-    assert back.model_copy(update={"layout": None}) == normal_day.model_copy(
-        update={"layout": None}
+    download = files.scenario_download(scenario, layouts=shipped)
+    assert download.file_name.endswith(".yaml")
+    assert (download.file_name, download.mime) == files.scenario_download_name(
+        scenario, layouts=shipped
+    )
+    text = download.data.decode()
+    assert f"layout: {shipped['korpri-central']}" in text
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "mine.yaml").write_text(text)
+    back = load_scenario(tmp_path / "elsewhere" / "mine.yaml")
+    assert back == scenario
+    # the same file from another machine (another absolute path) finds the shipped plan by name
+    moved = text.replace(str(shipped["korpri-central"].parent), "/home/someone/mpp/layouts")
+    uploaded, dropped = files.read_scenario_upload(moved.encode(), "mine.yaml", layouts=shipped)
+    assert dropped is None
+    assert uploaded.layout == str(shipped["korpri-central"])
+
+
+def test_scenario_download_of_the_shipped_building_runs_from_anywhere(
+    tmp_path: Path, shipped: dict[str, Path]
+) -> None:
+    building = load_scenario(REPO / "scenarios" / "monday-two-floors.yaml")
+    download = files.scenario_download(building, layouts=shipped)
+    assert download.file_name.endswith(".yaml")
+    (tmp_path / "mine.yaml").write_bytes(download.data)
+    assert load_scenario(tmp_path / "mine.yaml") == building
+
+
+def test_scenario_download_of_an_uploaded_plan_is_a_zip_that_runs(
+    tmp_path: Path, normal_day: Scenario, shipped: dict[str, Path]
+) -> None:
+    plan = tmp_path / "upload" / "hall-abc123.geojson"
+    plan.parent.mkdir()
+    shutil.copy(shipped["korpri-central"], plan)
+    scenario = normal_day.model_copy(update={"layout": str(plan)})
+    download = files.scenario_download(
+        scenario,
+        layouts=shipped,
+        description="Edited: more counters.",
+        name="Mine",
+        file_names={str(plan): "hall.geojson"},  # the name it was uploaded with
+    )
+    assert download.file_name.endswith(".zip")
+    assert (download.file_name, download.mime) == files.scenario_download_name(
+        scenario, layouts=shipped
+    )
+    with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
+        archive.extractall(tmp_path / "out")
+    back = load_scenario(tmp_path / "out" / "mpp-scenario" / "scenario.yaml")
+    assert Path(str(back.layout)).name == "hall.geojson"
+    assert (back.name, back.description) == ("Mine", "Edited: more counters.")
+    assert back.model_copy(update={"layout": None, "name": "", "description": ""}) == (
+        scenario.model_copy(update={"layout": None, "name": "", "description": ""})
     )
 
 
-def test_results_csv_has_every_agency_and_the_overall_row(
+def test_results_csv_has_every_agency_percentages_and_the_language_number_style(
     small_run: tuple[Scenario, ExperimentResult],
 ) -> None:
     scenario, result = small_run
-    frame = pd.read_csv(pd.io.common.BytesIO(files.results_csv(result)))
+    frame = pd.read_csv(io.BytesIO(files.results_csv(result)))
     assert list(frame["agency"]) == [*[a.id for a in scenario.agencies], OVERALL]
     assert {"wait_p90_min", "wait_p90_min_ci", "seed", "replications"} <= set(frame.columns)
-    per_rep = pd.read_csv(pd.io.common.BytesIO(files.per_replication_csv(result)))
+    assert "within_target" not in frame.columns  # one unit per column: shares in percent
+    overall = frame[frame["agency"] == OVERALL].iloc[0]
+    assert overall["within_target_pct"] == pytest.approx(result.overall["within_target"] * 100)
+    assert overall["utilisation_pct"] == pytest.approx(result.overall["utilisation"] * 100)
+    indonesian = files.results_csv(result, lang="id").decode()
+    assert indonesian.splitlines()[0].startswith("scenario;seed;replications;agency")
+    back = pd.read_csv(io.StringIO(indonesian), sep=";", decimal=",")
+    assert back["wait_mean_min"].tolist() == pytest.approx(
+        frame["wait_mean_min"].tolist(), nan_ok=True
+    )
+    per_rep = pd.read_csv(io.BytesIO(files.per_replication_csv(result)))
     assert sorted(per_rep["replication"].unique()) == [0, 1, 2]
 
 
@@ -315,14 +374,48 @@ def test_result_store_runs_once_reports_progress_and_forgets_the_oldest(
     )
     calls: list[tuple[int, int]] = []
     key, first = store.run(base, progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 2), (2, 2)]
+    assert calls[-1] == (2, 2)
     assert store.run(base)[1] is first
-    estimate = store.estimate_s(base)
-    double = base.model_copy(update={"run": base.run.model_copy(update={"replications": 4})})
-    assert store.estimate_s(double) == pytest.approx(2 * estimate)
     for seed in (1, 2):
         store.run(base.model_copy(update={"run": base.run.model_copy(update={"seed": seed})}))
     assert store.get(key) is None
+
+
+def test_result_store_computes_a_scenario_once_for_sessions_asking_at_once(
+    normal_day: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = runs.ResultStore()
+    scenario = normal_day.model_copy(
+        update={"run": normal_day.run.model_copy(update={"replications": 2, "seed": 11})}
+    )
+    started: list[int] = []
+    real = runs._replicate
+
+    def counted(task: tuple[Any, int, int]) -> Any:
+        started.append(task[2])
+        return real(task)
+
+    monkeypatch.setattr(runs, "_replicate", counted)
+    answers: list[ExperimentResult] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(store.run(scenario)[1])) for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(started) == [0, 1]  # each replication once, whoever asked
+    assert len(answers) == 3 and all(a is answers[0] for a in answers)
+    pd.testing.assert_frame_equal(answers[0].summary, runs.run_scenario(scenario).summary)
+
+
+def test_result_store_hands_an_error_to_every_session(normal_day: Scenario) -> None:
+    store = runs.ResultStore()
+    missing = normal_day.model_copy(update={"layout": "/nowhere/hall.geojson"})
+    with pytest.raises(SimulatorError):
+        store.run(missing)
+    with pytest.raises(SimulatorError):
+        store.run(missing)
 
 
 # ------------------------------------------------------------------------------- variants
@@ -349,18 +442,33 @@ def test_at_most_three_variants_each_run_once_names_unique(
         assert caught.value.key == key
 
 
-def test_variant_titles_follow_the_language_and_stay_unique(
+def test_variant_names_read_well_without_commas(
     small_run: tuple[Scenario, ExperimentResult],
 ) -> None:
     scenario, result = small_run
     auto = [_variant("", scenario, result, "a"), _variant("", scenario, result, "b")]
-    assert variants.display_names(auto, ID) == ["x, 33 loket", "x, 33 loket (2)"]
-    assert variants.display_names(auto, EN) == ["x, 33 counters", "x, 33 counters (2)"]
+    assert variants.display_names(auto, ID) == ["x 33 loket", "x 33 loket (2)"]
+    assert variants.display_names(auto, EN) == ["x 33 counters", "x 33 counters (2)"]
     named = _variant("Usulan DPUPR", scenario, result, "c")
     assert variants.display_names([named], EN) == ["Usulan DPUPR"]
+    more = scenario.model_copy(
+        update={
+            "agencies": [
+                a.model_copy(update={"counters": a.counters + 5}) if a.id == "disdukcapil" else a
+                for a in scenario.agencies
+            ]
+        }
+    )
+    assert changes.variant_name(more, "korpri-compact", ID, reference=scenario) == (
+        "Kompak +5 loket"
+    )
+    assert changes.variant_name(scenario, "korpri-central", EN, reference=None) == (
+        "Central 33 counters"
+    )
+    assert "," not in changes.variant_name(more, "korpri-central", ID, reference=scenario)
 
 
-def test_identical_variants_differ_by_exactly_zero(
+def test_identical_variants_are_about_the_same_in_one_sentence(
     small_run: tuple[Scenario, ExperimentResult],
 ) -> None:
     scenario, result = small_run
@@ -371,29 +479,70 @@ def test_identical_variants_differ_by_exactly_zero(
     assert list(diff["kpi"]) == list(variants.COMPARED_KPIS)
     assert (diff["diff"] == 0).all()
     assert (diff["verdict"] == VERDICT_SAME).all()
-    sentence = variants.verdict_sentence(diff.iloc[0], tr=ID, name_a="A", name_b="B")
-    assert sentence.startswith("A dan B kurang lebih sama untuk waktu tunggu p90")
-    assert "0.00 s.d. 0.00" not in sentence
+    sentence = variants.variant_sentence(a, b, tr=ID, name_a="A", name_b="B")
+    assert sentence.startswith("**B** kurang lebih sama dengan **A**: waktu tunggu p90 kurang")
+    assert sentence.count(".") <= 1 + sentence.count(",")  # one sentence, decimal commas
+    stats = variants.statistics_table(a, b, tr=ID)
+    assert set(stats["Kesimpulan"]) == {"kurang lebih sama"}
+    assert not stats.map(lambda v: bool(re.search(r"\d\.\d", str(v)))).any().any()
 
 
-@pytest.mark.parametrize(
-    ("verdict", "better", "interval"),
-    [(VERDICT_B, "Kompak", "-6.0 s.d. -2.0"), (VERDICT_A, "Sentral", "-6.0 s.d. -2.0")],
-)
-def test_verdict_names_the_better_variant_with_its_interval(
-    verdict: str, better: str, interval: str
+def _fake_differences(rows: list[dict[str, float | str]]) -> Any:
+    def fake(base: Any, other: Any, *, thresholds: Any = None) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {"agency": OVERALL, "n": 3, "better": "lower", **row}
+                | {"threshold": (thresholds or {}).get("wait_min", 1.0)}
+                for row in rows
+            ]
+        )
+
+    return fake
+
+
+def test_sentence_says_better_worse_or_mixed_and_why(
+    small_run: tuple[Scenario, ExperimentResult], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    row = pd.Series(
-        {"kpi": "wait_p90_min", "diff": -4.0, "ci_low": -6.0, "ci_high": -2.0, "verdict": verdict}
+    scenario, result = small_run
+    a = _variant("A", scenario, result, "a")
+    b = _variant("B", scenario, result, "b")
+    p90 = {"kpi": "wait_p90_min", "mean_a": 17.9, "mean_b": 13.9, "diff": -4.0}
+    p90 |= {"ci_low": -6.0, "ci_high": -2.0, "verdict": VERDICT_B}
+    walk = {"kpi": "walk_mean_m", "mean_a": 40.0, "mean_b": 52.0, "diff": 12.0}
+    walk |= {"ci_low": 10.0, "ci_high": 14.0, "verdict": VERDICT_A}
+    monkeypatch.setattr(variants, "differences", _fake_differences([p90]))
+    better = variants.variant_sentence(a, b, tr=ID, name_a="Terpusat", name_b="Kompak")
+    assert better == (
+        "**Kompak** lebih baik daripada **Terpusat**: waktu tunggu p90 13,9 menit lawan "
+        "17,9 menit (4,0 menit lebih singkat)."
     )
-    if verdict == VERDICT_A:
-        row[["diff", "ci_low", "ci_high"]] = [4.0, 2.0, 6.0]
-    sentence = variants.verdict_sentence(row, tr=ID, name_a="Sentral", name_b="Kompak")
-    assert sentence.startswith(f"**{better}** lebih baik untuk waktu tunggu p90: 4.0 menit")
-    assert "lebih singkat" in sentence
-    assert f"{interval} menit" in sentence
-    english = variants.verdict_sentence(row, tr=EN, name_a="Sentral", name_b="Kompak")
-    assert english.startswith(f"**{better}** is better for p90 waiting time: 4.0 minutes shorter")
+    monkeypatch.setattr(variants, "differences", _fake_differences([p90, walk]))
+    mixed = variants.variant_sentence(a, b, tr=EN, name_a="Central", name_b="Compact")
+    assert mixed.startswith("**Compact** against **Central** gains some and loses some:")
+    assert "p90 waiting time 13.9 minutes against 17.9 minutes (4.0 minutes shorter)" in mixed
+    assert "mean walking distance 52 m against 40 m (12 m longer)" in mixed
+    same = p90 | {"mean_b": 17.2, "diff": -0.7, "ci_low": -0.9, "ci_high": -0.5}
+    same |= {"verdict": VERDICT_SAME}
+    monkeypatch.setattr(variants, "differences", _fake_differences([same]))
+    assert "kurang lebih sama" in variants.variant_sentence(a, b, tr=ID, name_a="A", name_b="B")
+    assert variants.thresholds_from(2.0, 1.5, 10.0) == {
+        "wait_min": 2.0,
+        "within_target": 0.015,
+        "walk_mean_m": 10.0,
+    }
+
+
+def test_practical_threshold_of_the_settings_decides_about_the_same(
+    small_run: tuple[Scenario, ExperimentResult],
+) -> None:
+    scenario, result = small_run
+    a = _variant("A", scenario, result, "a")
+    settings = variants.thresholds_from(2.5, 3.0, 12.0)
+    diff = variants.differences(a, a, thresholds=settings).set_index("kpi")["threshold"]
+    assert diff["wait_p90_min"] == diff["wait_mean_min"] == 2.5
+    assert diff["within_target"] == pytest.approx(0.03)
+    assert diff["walk_mean_m"] == 12.0
+    assert diff["abandoned"] == 1.0  # people: the default
 
 
 def test_side_by_side_says_which_variant_meets_the_target(
@@ -429,18 +578,75 @@ def test_comparison_report_is_one_self_contained_page(
 
 
 # ------------------------------------------------------------------------------- tables
-def test_headline_and_agency_table(small_run: tuple[Scenario, ExperimentResult]) -> None:
+def test_overview_fits_the_screen_and_says_why_an_agency_has_no_visitors(
+    small_run: tuple[Scenario, ExperimentResult],
+) -> None:
+    scenario, result = small_run  # a Monday: Taspen opens on Thursdays only
+    frame = tables.agency_overview(result, scenario, names=agency_names(scenario, "id"), tr=ID)
+    assert list(frame.columns) == [c for c, *_ in tables.OVERVIEW_COLUMNS]
+    assert len(frame.columns) <= 10
+    taspen = frame[frame["name"].str.startswith("PT Taspen")].iloc[0]
+    assert taspen["name"] == "PT Taspen (tutup hari Senin)" and taspen["days"] == "Kam"
+    assert frame.iloc[0]["days"] == "Sen–Jum"
+    assert tables.closed_agencies(scenario) == ["taspen"]
+    last = frame.iloc[-1]
+    assert last["name"] == "Semua instansi" and last["counters"] == scenario.total_counters
+    assert last["wait_p90_min"] == pytest.approx(float(result.overall["wait_p90_min"]))
+    html = tables.overview_style(frame, ID, target_min=15, goal=0.9).to_html()
+    assert re.search(r">\d+,\d<", html) and not re.search(r">\d+\.\d<", html)
+    assert "#d5f5e3" in html or "#fadbd8" in html  # lights on the p90 and within columns
+    english = tables.overview_style(frame, EN, target_min=15, goal=0.9).to_html()
+    assert re.search(r">\d+\.\d<", english)
+
+
+def test_p90_not_reached_is_said_in_words() -> None:
+    assert kpis.p90_text(float("inf"), ID) == "tidak tercapai"
+    assert kpis.p90_text(float("inf"), EN) == "not reached"
+    assert kpis.p90_text(17.24, ID) == "17,2 menit"
+    frame = pd.DataFrame({"wait_p90_min": [float("inf")], "within_target_pct": [80.0]})
+    for column, *_ in tables.OVERVIEW_COLUMNS:
+        frame[column] = frame.get(column, "")
+    assert "tak tercapai" in tables.overview_style(frame, ID, target_min=15, goal=0.9).to_html()
+
+
+def test_kpi_strip_lights_and_the_wait_before_opening(
+    small_run: tuple[Scenario, ExperimentResult],
+) -> None:
     scenario, result = small_run
-    head = tables.headline(result, scenario)
-    assert head.seats == 233
-    assert head.target_met == (head.within_target >= 0.9)
-    frame = tables.agency_results(result, names=agency_names(scenario, "id"), tr=ID)
-    assert list(frame.columns) == list(tables.result_columns(ID))
-    assert frame.iloc[-1]["name"] == "Semua instansi"
-    assert frame.iloc[-1]["wait_p90_min"] == pytest.approx(head.p90_min)
-    assert frame.iloc[0]["within_target_pct"] == pytest.approx(
-        100 * float(result.summary.iloc[0]["within_target"])
+    cards = {c.key: c for c in kpis.kpi_cards(result, scenario, ID)}
+    assert list(cards) == ["p90", "within", "lost", "split", "peak"]
+    overall = result.overall
+    p90, within = float(overall["wait_p90_min"]), float(overall["within_target"])
+    assert cards["p90"].light == ("green" if p90 <= 15 else "amber" if p90 <= 20 else "red")
+    assert cards["within"].light == (
+        "green" if within >= 0.9 else "amber" if within >= 0.85 else "red"
     )
+    assert cards["split"].light == "grey"
+    before = number(float(overall["wait_before_opening_mean_min"]), "id")
+    assert cards["split"].note.startswith(f"{before} menit sebelum loket buka")
+    html = kpis.strip_html(list(cards.values()), ID)
+    assert html.count('class="mpp-card"') == 5 and "<script" not in html
+    # a hall whose queue forms at the door: the sentence names the part counters cannot fix
+    early = result.summary.copy()
+    early.loc[early["agency"] == OVERALL, "wait_before_opening_mean_min"] = 6.1
+    early.loc[early["agency"] == OVERALL, "wait_after_opening_mean_min"] = 3.2
+    early.loc[early["agency"] == OVERALL, "wait_mean_min"] = 9.3
+    early.loc[early["agency"] == OVERALL, "share_arrived_before_opening"] = 0.41
+    note = kpis.before_opening_note(dataclasses.replace(result, summary=early), scenario, ID)
+    assert note == (
+        "Dari rata-rata tunggu 9,3 menit, 6,1 menit terjadi sebelum loket buka pukul 08:00 "
+        "(41% pengunjung datang lebih awal). Menambah loket hanya memperpendek sisanya, "
+        "3,2 menit."
+    )
+
+
+def test_numbers_follow_the_language() -> None:
+    assert number(17.24, "id") == "17,2" and number(17.24, "en") == "17.2"
+    assert number(1234.5, "id") == "1.234,5" and number(1234.5, "en") == "1,234.5"
+    assert number(-3.04, "id") == "−3,0" and number(-0.01, "id") == "0,0"
+    assert number(float("nan"), "id") == "–" and number(None, "en") == "–"
+    assert percent(0.834, "id") == "83%" and percent(0.8345, "id", digits=1) == "83,5%"
+    assert csv_options("id") == {"sep": ";", "decimal": ","}
 
 
 # ------------------------------------------------------------------------------- charts

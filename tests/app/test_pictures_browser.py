@@ -196,14 +196,28 @@ def test_plan_and_day_in_the_app(sync_api: Any, browser: Any, app_url: str) -> N
 
     # English: the same pictures in English, numbers with a decimal point
     page.get_by_text("English", exact=True).click()
+    # the switch reruns the page (the open tab, the plan, keeps open under its English name);
+    # a click on another tab before that rerun ends may be lost
+    expect(page.get_by_role("tab", name="Floor plan")).to_be_visible()
+    page.wait_for_timeout(500)
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
     page.get_by_role("tab", name="Floor plan").click()
     plan = page.frame_locator("iframe").first
     expect(plan.locator(".title")).to_contain_text("counters coloured by p90")
     plan.locator("#counter-E03").hover()
     expect(plan.locator("#tip")).to_contain_text("p90 waiting time")
     _shot(page, "pictures-07-plan-hover-en")
-    page.get_by_role("tab", name="Results").click()
     charts = page.locator('[data-testid="stVegaLiteChart"]')
+    for _ in range(3):  # a tab clicked while the page still runs may be ignored: click again
+        page.get_by_role("tab", name="Results").click()
+        page.wait_for_timeout(1000)
+        try:
+            # the charts come after the tables, below the fold: bring them into view
+            page.get_by_text("Downloads", exact=True).scroll_into_view_if_needed(timeout=15_000)
+            expect(charts).to_have_count(3, timeout=15_000)
+            break
+        except (AssertionError, sync_api.Error):
+            continue
     expect(charts).to_have_count(3)
     charts.first.scroll_into_view_if_needed()
     _shot(page, "pictures-08-results-charts-en")

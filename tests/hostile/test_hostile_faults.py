@@ -297,7 +297,12 @@ def test_interrupted_sweep_loses_nothing_and_resumes(
     out = tmp_path / "out"
     process = _sweep_process(path, out, jobs=2)
     _wait_for_runs(out, process, 6)
-    workers = psutil.Process(process.pid).children()
+    # the workers start from a fork server, a child of the sweep: they are its grandchildren
+    workers = [
+        child
+        for child in psutil.Process(process.pid).children(recursive=True)
+        if child.ppid() != process.pid
+    ]
     assert len(workers) == 2
     if how == "kill a worker":
         os.kill(workers[0].pid, signal.SIGKILL)

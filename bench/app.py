@@ -1,0 +1,230 @@
+"""The app's speed as a planner meets it, measured through a real browser.
+
+Run from the repository root: ``.venv/bin/python bench/app.py`` (about two minutes). It starts
+``streamlit run app.py`` on a free loopback port, drives Debian's Chromium with Playwright at
+1440x900, and prints three figures with their goals beside them:
+
+1. **First results after the page loads, warm server**: a new session opens the page once the
+   server has served it before; seconds from ``goto`` until the KPI strip shows results (the
+   median of ``--repeat`` new sessions). Goal: within 2 s.
+2. **An edit at 30 replications**: with replications set to 30, the visitors per day are changed
+   (a scenario never simulated before, each time); seconds from pressing Enter until the KPI
+   strip shows the new run. Goal: within 1 s (median and worst of ``--repeat`` edits).
+3. **Sessions at once**: three sessions ask for the same new scenario at the same moment (goal:
+   each within 1.5x of one session alone), then three sessions ask for three different new
+   scenarios (goal: each within 3x of one alone). One alone is measured in the same run, just
+   before, so a burst of load on the shared machine hits both; the ratio is the median of
+   ``--rounds`` such rounds (one round alone swung from 2.6x to 3.6x between runs).
+
+Nothing is asserted: the figures are printed, and the script exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+VIEWPORT = {"width": 1440, "height": 900}
+RUN = "document.querySelector('.mpp-strip')?.dataset.run || ''"
+STALE = "document.querySelectorAll('[data-stale=\"true\"]').length"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def server() -> Iterator[str]:
+    """``streamlit run app.py`` on a free loopback port, stopped at the end."""
+    port = _free_port()
+    command = [
+        sys.executable,
+        *("-m", "streamlit", "run", str(REPO / "app.py")),
+        *("--server.headless", "true", "--server.port", str(port)),
+        *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
+    ]
+    process = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def shown_run(page: Page) -> str:
+    """The run the KPI strip shows ('' before any)."""
+    return str(page.evaluate(RUN))
+
+
+def wait_new_run(pages: list[Page], before: list[str], start: float) -> list[float]:
+    """Seconds from ``start`` until each page's strip shows a run other than ``before``."""
+    done: list[float | None] = [None] * len(pages)
+    deadline = start + 120
+    while any(d is None for d in done) and time.perf_counter() < deadline:
+        for i, page in enumerate(pages):
+            if done[i] is None and shown_run(page) not in ("", before[i]):
+                done[i] = time.perf_counter() - start
+        time.sleep(0.01)
+    return [d if d is not None else float("inf") for d in done]
+
+
+def open_page(browser: object, url: str) -> tuple[Page, float]:
+    """A new session on the app; seconds until its first results are on screen."""
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(f"() => ({RUN}) !== ''", timeout=120_000)
+    return page, time.perf_counter() - start
+
+
+def settle(page: Page) -> None:
+    page.wait_for_function(f"() => ({STALE}) === 0", timeout=120_000)
+
+
+def set_number(page: Page, key: str, value: int) -> None:
+    """Type ``value`` into the number input with widget key ``key`` (Enter not pressed)."""
+    box = page.locator(f".st-key-{key} input")
+    box.fill(str(value))
+
+
+def edit_visitors(pages: list[Page], values: list[int]) -> list[float]:
+    """Change the visitors per day on every page as at one moment; seconds until each shows
+    its new results."""
+    before = [shown_run(p) for p in pages]
+    for page, value in zip(pages, values, strict=True):
+        set_number(page, "visitors", value)
+    start = time.perf_counter()
+    for page in pages:
+        page.locator(".st-key-visitors input").press("Enter")
+    times = wait_new_run(pages, before, start)
+    for page in pages:
+        settle(page)
+    return times
+
+
+def to_edit_tab(page: Page, replications: int) -> None:
+    """Open the edit tab and set the replications (that run is not timed)."""
+    page.get_by_role("tab", name="Ubah skenario").click()
+    page.locator(".st-key-replications input").wait_for()
+    page.wait_for_timeout(300)
+    settle(page)
+    before = shown_run(page)
+    set_number(page, "replications", replications)
+    page.locator(".st-key-replications input").press("Enter")
+    wait_new_run([page], [before], time.perf_counter())
+    settle(page)
+
+
+def note(text: str) -> None:
+    """Progress on stderr (the figures go to stdout)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def verdict(value: float, goal: float, unit: str = "s") -> str:
+    return (
+        f"{value:5.2f} {unit}  (goal <= {goal:g} {unit}: {'met' if value <= goal else 'NOT met'})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5, help="new sessions and edits timed")
+    parser.add_argument("--replications", type=int, default=30)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of three sessions at once (median)"
+    )
+    args = parser.parse_args()
+    load_before = os.getloadavg()[0]
+    with server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        note("server up; first page")
+        cold_page, cold = open_page(browser, url)
+        cold_page.context.close()
+        firsts = []
+        for _ in range(args.repeat):
+            page, seconds = open_page(browser, url)
+            firsts.append(seconds)
+            page.context.close()
+
+        note(f"first results timed: {firsts}")
+        page, _ = open_page(browser, url)
+        to_edit_tab(page, args.replications)
+        note("replications set")
+        edits = [edit_visitors([page], [451 + k])[0] for k in range(args.repeat)]
+
+        note(f"edits timed: {edits}")
+        pages = [page] + [open_page(browser, url)[0] for _ in range(2)]
+        for other in pages[1:]:
+            to_edit_tab(other, args.replications)
+        note("three sessions ready")
+        rounds = []  # (alone, [three]) for the same scenario, then for different ones
+        for k in range(args.rounds):
+            v = 500 + 100 * k
+            alone_same = edit_visitors([page], [v])[0]
+            same = edit_visitors(pages, [v + 20] * 3)
+            alone_diff = edit_visitors([page], [v + 40])[0]
+            different = edit_visitors(pages, [v + 60, v + 61, v + 62])
+            rounds.append(((alone_same, same), (alone_diff, different)))
+            note(f"round {k + 1}: same {alone_same:.2f} / {same}")
+            note(f"round {k + 1}: different {alone_diff:.2f} / {different}")
+        browser.close()
+
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before and "
+        f"{os.getloadavg()[0]:.1f} after (other work on the machine slows every figure)"
+    )
+    print(f"server: cold first results {cold:.2f} s (not a goal: the first page a server serves)")
+    print(
+        f"1. first results, warm server (median of {len(firsts)} new sessions): "
+        + verdict(statistics.median(firsts), 2.0)
+        + f"  [all: {', '.join(f'{s:.2f}' for s in firsts)}]"
+    )
+    print(
+        f"2. an edit at {args.replications} replications (median of {len(edits)}): "
+        + verdict(statistics.median(edits), 1.0)
+        + f"  [worst {max(edits):.2f} s; all: {', '.join(f'{s:.2f}' for s in edits)}]"
+    )
+    for label, which, goal in (("the same scenario", 0, 1.5), ("different scenarios", 1, 3.0)):
+        ratios = [max(r[which][1]) / r[which][0] for r in rounds]
+        detail = "; ".join(
+            f"alone {r[which][0]:.2f} s, three {', '.join(f'{s:.2f}' for s in r[which][1])} s"
+            for r in rounds
+        )
+        print(
+            ("3. " if which == 0 else "   ")
+            + f"three sessions at once, {label} (median of {len(rounds)} rounds, the slowest "
+            + "of the three against one alone): "
+            + verdict(statistics.median(ratios), goal, "x")
+            + f"  [{detail}]"
+        )
+
+
+if __name__ == "__main__":
+    main()
