@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 from playwright.sync_api import Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,8 +51,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server() -> Iterator[str]:
-    """``streamlit run app.py`` on a free loopback port, stopped at the end."""
+def server() -> Iterator[tuple[str, int]]:
+    """``streamlit run app.py`` on a free loopback port, stopped at the end: its address and
+    its process id."""
     port = _free_port()
     command = [
         sys.executable,
@@ -71,10 +73,38 @@ def server() -> Iterator[str]:
                     break
             except OSError:
                 time.sleep(0.2)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's own process, its worker processes and every
+    Chromium process: where the machine's two cores went."""
+    out = {"server": 0.0, "workers": 0.0, "browser": 0.0}
+    try:
+        server_process = psutil.Process(server_pid)
+        times = server_process.cpu_times()
+        out["server"] = times.user + times.system
+        for child in server_process.children(recursive=True):
+            times = child.cpu_times()
+            out["workers"] += times.user + times.system
+    except psutil.Error:
+        pass
+    for process in psutil.process_iter(["name"]):
+        try:
+            if str(process.info["name"]).startswith("chrom"):
+                times = process.cpu_times()
+                out["browser"] += times.user + times.system
+        except psutil.Error:
+            continue
+    return out
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> str:
+    """The CPU seconds of each part between two :func:`cpu_seconds` readings, in words."""
+    return ", ".join(f"{part} {after[part] - before[part]:.2f}" for part in after)
 
 
 def shown_run(page: Page) -> str:
@@ -162,7 +192,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    with server() as url, sync_playwright() as p:
+    with server() as (url, server_pid), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         note("server up; first page")
         cold_page, cold = open_page(browser, url)
@@ -185,12 +215,16 @@ def main() -> None:
             to_edit_tab(other, args.replications)
         note("three sessions ready")
         rounds = []  # (alone, [three]) for the same scenario, then for different ones
+        cpu: list[tuple[str, str]] = []  # CPU seconds by part: one alone, three different
         for k in range(args.rounds):
             v = 500 + 100 * k
             alone_same = edit_visitors([page], [v])[0]
             same = edit_visitors(pages, [v + 20] * 3)
+            start = cpu_seconds(server_pid)
             alone_diff = edit_visitors([page], [v + 40])[0]
+            middle = cpu_seconds(server_pid)
             different = edit_visitors(pages, [v + 60, v + 61, v + 62])
+            cpu.append((cpu_used(start, middle), cpu_used(middle, cpu_seconds(server_pid))))
             rounds.append(((alone_same, same), (alone_diff, different)))
             note(f"round {k + 1}: same {alone_same:.2f} / {same}")
             note(f"round {k + 1}: different {alone_diff:.2f} / {different}")
@@ -224,6 +258,9 @@ def main() -> None:
             + verdict(statistics.median(ratios), goal, "x")
             + f"  [{detail}]"
         )
+    print("   CPU seconds by part (server process, its workers, Chromium), per round:")
+    for alone, three in cpu:
+        print(f"     one alone: {alone}; three different at once: {three}")
 
 
 if __name__ == "__main__":
