@@ -9,12 +9,6 @@ Skipped only when Chromium is missing outside CI; in CI (``CI`` set) a missing b
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,19 +27,8 @@ PLAYBACK = 'iframe[srcdoc*="mppPlayback"]'
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _chromium() -> str | None:
-    found = shutil.which("chromium")
-    if found:
-        return found
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
-
-
 @pytest.fixture(scope="module")
-def sync_api() -> Any:
-    if _chromium() is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but chromium is missing: install Debian's chromium package")
-        pytest.skip("chromium is not installed (apt-get install chromium); required in CI")
+def sync_api(chromium: str) -> Any:
     if os.environ.get("CI"):
         import playwright.sync_api as api
 
@@ -54,52 +37,14 @@ def sync_api() -> Any:
 
 
 @pytest.fixture
-def browser(sync_api: Any) -> Iterator[Any]:
+def browser(sync_api: Any, chromium: str) -> Iterator[Any]:
     sync_api.expect.set_options(timeout=TIMEOUT_MS)
     with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        launched = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             yield launched
         finally:
             launched.close()
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory, sync_api: Any) -> Iterator[str]:
-    """The app served by ``streamlit run`` on a free loopback port, stopped afterwards."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [
-        sys.executable,
-        *("-m", "streamlit", "run", str(REPO / "app.py")),
-        *("--server.headless", "true", "--server.port", str(port)),
-        *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
 
 
 def _shot(target: Any, name: str) -> Path:
