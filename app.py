@@ -480,4 +480,8 @@ def main() -> None:
             )
 
 
-main()
+# Streamlit runs this file as the module __main__. The worker processes re-import the main
+# module under the name __mp_main__ when they start (the fork server's way), and must not lay
+# out the app there: outside a session every Streamlit call fails.
+if __name__ == "__main__":
+    main()

@@ -120,3 +120,7 @@ def app_url(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=15)
+    # the server and its worker processes wrote no traceback while the module's flows ran
+    written = log.read_text(errors="replace")
+    if "Traceback" in written:
+        pytest.fail(f"the app's server log has a traceback:\n{written[-3000:]}")
