@@ -13,7 +13,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -54,6 +54,17 @@ class Format(StrEnum):
 
     csv = "csv"
     parquet = "parquet"
+
+
+def _progress_lines(*, quiet: bool) -> Callable[[str], None]:
+    """Progress of a long command as lines on stderr (none when ``quiet``: JSON on stdout
+    stays alone on the screen)."""
+
+    def say(message: str) -> None:
+        if not quiet:
+            typer.echo(message, err=True)
+
+    return say
 
 
 @contextlib.contextmanager
@@ -405,10 +416,6 @@ def optimize(
         raise SimulatorError(f"--target-p90 must be a positive number of minutes, got {target_p90}")
     scenario = load_scenario(scenario_file)
 
-    def progress(message: str) -> None:
-        if not as_json:
-            typer.echo(message, err=True)
-
     with make_executor("local", jobs=jobs) as executor:
         result = optimise_counters(
             scenario,
@@ -417,7 +424,7 @@ def optimize(
             replications=replications,
             seed=seed,
             executor=executor,
-            progress=progress,
+            progress=_progress_lines(quiet=as_json),
         )
     notes: list[str] = []
     if out is not None:
@@ -467,10 +474,6 @@ def _placement_optimise(
 
     scenario = load_scenario(scenario_file)
 
-    def progress(message: str) -> None:
-        if not as_json:
-            typer.echo(message, err=True)
-
     with make_executor("local", jobs=jobs) as executor:
         result = optimise_placement(
             scenario,
@@ -478,7 +481,7 @@ def _placement_optimise(
             replications=replications,
             seed=seed,
             executor=executor,
-            progress=progress,
+            progress=_progress_lines(quiet=as_json),
         )
     write_scenario(
         result.scenario,
@@ -539,10 +542,6 @@ def layouts_compare(
     scenario = load_scenario(scenario_file)
     layouts = [_layout_argument(p) for p in plans]
 
-    def progress(message: str) -> None:
-        if not as_json:
-            typer.echo(message, err=True)
-
     with make_executor("local", jobs=jobs) as executor:
         result = compare_layouts(
             scenario,
@@ -552,7 +551,7 @@ def layouts_compare(
             seed=seed,
             placement=placement.value,
             executor=executor,
-            progress=progress,
+            progress=_progress_lines(quiet=as_json),
         )
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
