@@ -92,6 +92,19 @@ def _clock_x(minutes: pd.Series, tr: Translator) -> alt.X:
     )
 
 
+def _hover_points(base: alt.Chart, along: str, tooltip: list[alt.Tooltip]) -> alt.Chart:
+    """The points that show under the pointer (the nearest ``along`` value) with ``tooltip``:
+    hover on a line chart without hiding the lines."""
+    hover = alt.selection_point(
+        fields=[along], on="pointerover", nearest=True, empty=False, name="hover"
+    )
+    return (
+        base.mark_circle(size=_HOVER_SIZE)
+        .encode(opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)), tooltip=tooltip)
+        .add_params(hover)
+    )
+
+
 def queue_chart(
     result: ExperimentResult, *, tr: Translator, names: Mapping[str, str]
 ) -> alt.TopLevelMixin | None:
@@ -107,9 +120,6 @@ def queue_chart(
     order = [str(a) for a in peaks.index]
     full = pd.DataFrame({"agency": order, "name": [names.get(a, a) for a in order]})
     pick = alt.selection_point(fields=["agency"], bind="legend", name="agency_pick")
-    hover = alt.selection_point(
-        fields=["time"], on="pointerover", nearest=True, empty=False, name="hover"
-    )
     colour = alt.Color(
         "agency:N",
         title=tr("iv_agency"),
@@ -131,19 +141,15 @@ def queue_chart(
     lines = base.mark_line(strokeWidth=1.8).encode(
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.12))
     )
-    points = (
-        base.mark_circle(size=_HOVER_SIZE)
-        .encode(
-            opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)),
-            tooltip=[
-                alt.Tooltip("clock:N", title=tr("axis_clock")),
-                alt.Tooltip("name:N", title=tr("iv_agency")),
-                alt.Tooltip("queue_text:N", title=tr("axis_queue")),
-            ],
-        )
-        .add_params(hover)
-        .transform_filter(pick)
-    )
+    points = _hover_points(
+        base,
+        "time",
+        [
+            alt.Tooltip("clock:N", title=tr("axis_clock")),
+            alt.Tooltip("name:N", title=tr("iv_agency")),
+            alt.Tooltip("queue_text:N", title=tr("axis_queue")),
+        ],
+    ).transform_filter(pick)
     chart = (
         alt.layer(lines.add_params(pick), points)
         .properties(height=HEIGHT, title=tr("chart_queue"))
@@ -273,9 +279,6 @@ def occupancy_chart(result: ExperimentResult, *, tr: Translator) -> alt.TopLevel
         scale=alt.Scale(domain=order, range=list(AGENCY_PALETTE)),
         legend=alt.Legend(orient="bottom", columns=3),
     )
-    hover = alt.selection_point(
-        fields=["time"], on="pointerover", nearest=True, empty=False, name="hover"
-    )
     base = (
         alt.Chart(frame)
         .transform_calculate(clock=_CLOCK_TEXT, people_text="format(datum.occupancy, ',.1f')")
@@ -286,18 +289,15 @@ def occupancy_chart(result: ExperimentResult, *, tr: Translator) -> alt.TopLevel
         )
     )
     lines = base.mark_line(strokeWidth=2.2)
-    points = (
-        base.mark_circle(size=_HOVER_SIZE)
-        .encode(
-            opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)),
-            tooltip=[
-                alt.Tooltip("clock:N", title=tr("axis_clock")),
-                alt.Tooltip("zone:N", title=tr("iv_zone")),
-                alt.Tooltip("people_text:N", title=tr("axis_people")),
-                alt.Tooltip("seats:Q", title=tr("iv_seats"), format=",.0f"),
-            ],
-        )
-        .add_params(hover)
+    points = _hover_points(
+        base,
+        "time",
+        [
+            alt.Tooltip("clock:N", title=tr("axis_clock")),
+            alt.Tooltip("zone:N", title=tr("iv_zone")),
+            alt.Tooltip("people_text:N", title=tr("axis_people")),
+            alt.Tooltip("seats:Q", title=tr("iv_seats"), format=",.0f"),
+        ],
     )
     limits = pd.DataFrame(
         [{"zone": z, "value": seats[z], "kind": tr("iv_seats"), "dash": 0} for z in order]
@@ -466,9 +466,6 @@ def compare_waits_chart(
             )
     frame = pd.DataFrame(rows, columns=["variant", "minute", "share", "text"])
     domain = list(names)
-    hover = alt.selection_point(
-        fields=["minute"], on="pointerover", nearest=True, empty=False, name="hover"
-    )
     base = alt.Chart(frame).encode(
         x=alt.X("minute:Q", title=tr("axis_wait")),
         y=alt.Y("share:Q", title=tr("iv_axis_called_within"), scale=alt.Scale(domain=[0, 100])),
@@ -480,16 +477,10 @@ def compare_waits_chart(
         ),
     )
     lines = base.mark_line(strokeWidth=2.4)
-    points = (
-        base.mark_circle(size=_HOVER_SIZE)
-        .encode(
-            opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)),
-            tooltip=[
-                alt.Tooltip("variant:N", title=tr("iv_variant")),
-                alt.Tooltip("text:N", title=" "),
-            ],
-        )
-        .add_params(hover)
+    points = _hover_points(
+        base,
+        "minute",
+        [alt.Tooltip("variant:N", title=tr("iv_variant")), alt.Tooltip("text:N", title=" ")],
     )
     mark = pd.DataFrame(
         [{"at": target_min, "what": tr("iv_target_mark", value=number(target_min, lang, digits=0))}]
