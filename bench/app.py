@@ -80,14 +80,16 @@ def server() -> Iterator[tuple[str, int]]:
 
 
 def cpu_seconds(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server's own process, its worker processes and every
-    Chromium process: where the machine's two cores went."""
-    out = {"server": 0.0, "workers": 0.0, "browser": 0.0}
+    """CPU seconds used so far by the server's own process, its worker processes, every
+    Chromium process and this script with Playwright's driver: where the two cores went."""
+    out = {"server": 0.0, "workers": 0.0, "browser": 0.0, "harness": 0.0}
+    counted = {server_pid}
     try:
         server_process = psutil.Process(server_pid)
         times = server_process.cpu_times()
         out["server"] = times.user + times.system
         for child in server_process.children(recursive=True):
+            counted.add(child.pid)
             times = child.cpu_times()
             out["workers"] += times.user + times.system
     except psutil.Error:
@@ -99,6 +101,14 @@ def cpu_seconds(server_pid: int) -> dict[str, float]:
                 out["browser"] += times.user + times.system
         except psutil.Error:
             continue
+    me = psutil.Process()
+    for process in [me, *me.children(recursive=True)]:
+        try:
+            if process.pid not in counted and not process.name().startswith("chrom"):
+                times = process.cpu_times()
+                out["harness"] += times.user + times.system
+        except psutil.Error:
+            continue
     return out
 
 
@@ -107,21 +117,39 @@ def cpu_used(before: dict[str, float], after: dict[str, float]) -> str:
     return ", ".join(f"{part} {after[part] - before[part]:.2f}" for part in after)
 
 
-def shown_run(page: Page) -> str:
-    """The run the KPI strip shows ('' before any)."""
-    return str(page.evaluate(RUN))
+#: Installed in a page before an edit: notes the moment (``Date.now()``) the KPI strip first
+#: shows a run other than the one it showed, from a DOM observer inside the page. Polling the
+#: page from here instead (an ``evaluate`` every 10 ms per page, through Playwright's driver)
+#: cost the machine's two cores more CPU the longer a run took, and so slowed most the very
+#: runs it timed: three sessions at once.
+WATCH = """() => {
+  const shown = () => document.querySelector('.mpp-strip')?.dataset.run || '';
+  const before = shown();
+  window.__mppSeen = null;
+  if (window.__mppWatch) window.__mppWatch.disconnect();
+  const watch = new MutationObserver(() => {
+    const now = shown();
+    if (now !== '' && now !== before) { window.__mppSeen = Date.now(); watch.disconnect(); }
+  });
+  watch.observe(document.body, {subtree: true, childList: true, attributes: true});
+  window.__mppWatch = watch;
+}"""
 
 
-def wait_new_run(pages: list[Page], before: list[str], start: float) -> list[float]:
-    """Seconds from ``start`` until each page's strip shows a run other than ``before``."""
-    done: list[float | None] = [None] * len(pages)
-    deadline = start + 120
-    while any(d is None for d in done) and time.perf_counter() < deadline:
-        for i, page in enumerate(pages):
-            if done[i] is None and shown_run(page) not in ("", before[i]):
-                done[i] = time.perf_counter() - start
-        time.sleep(0.01)
-    return [d if d is not None else float("inf") for d in done]
+def watch_new_run(pages: list[Page]) -> None:
+    """Start noting, in each page, when its strip shows a new run (see :data:`WATCH`)."""
+    for page in pages:
+        page.evaluate(WATCH)
+
+
+def wait_new_run(pages: list[Page], start_epoch: float) -> list[float]:
+    """Seconds from ``start_epoch`` (``time.time()``) until each page's strip showed a new
+    run, as each page noted it; the pages are asked only every 0.2 s, from inside them."""
+    times = []
+    for page in pages:
+        page.wait_for_function("() => window.__mppSeen !== null", polling=200, timeout=120_000)
+        times.append(float(page.evaluate("window.__mppSeen")) / 1000 - start_epoch)
+    return times
 
 
 def open_page(browser: object, url: str) -> tuple[Page, float]:
@@ -147,13 +175,13 @@ def set_number(page: Page, key: str, value: int) -> None:
 def edit_visitors(pages: list[Page], values: list[int]) -> list[float]:
     """Change the visitors per day on every page as at one moment; seconds until each shows
     its new results."""
-    before = [shown_run(p) for p in pages]
     for page, value in zip(pages, values, strict=True):
         set_number(page, "visitors", value)
-    start = time.perf_counter()
+    watch_new_run(pages)
+    start = time.time()
     for page in pages:
         page.locator(".st-key-visitors input").press("Enter")
-    times = wait_new_run(pages, before, start)
+    times = wait_new_run(pages, start)
     for page in pages:
         settle(page)
     return times
@@ -165,10 +193,10 @@ def to_edit_tab(page: Page, replications: int) -> None:
     page.locator(".st-key-replications input").wait_for()
     page.wait_for_timeout(300)
     settle(page)
-    before = shown_run(page)
     set_number(page, "replications", replications)
+    watch_new_run([page])
     page.locator(".st-key-replications input").press("Enter")
-    wait_new_run([page], [before], time.perf_counter())
+    wait_new_run([page], time.time())
     settle(page)
 
 
@@ -258,7 +286,10 @@ def main() -> None:
             + verdict(statistics.median(ratios), goal, "x")
             + f"  [{detail}]"
         )
-    print("   CPU seconds by part (server process, its workers, Chromium), per round:")
+    print(
+        "   CPU seconds by part (server process, its workers, Chromium, this script and "
+        "its Playwright driver), per round:"
+    )
     for alone, three in cpu:
         print(f"     one alone: {alone}; three different at once: {three}")
 
