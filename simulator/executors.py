@@ -150,7 +150,13 @@ class LocalExecutor(Executor):
                     if nxt is None:
                         exhausted = True
                         break
-                    pending[pool.submit(fn, nxt[1])] = nxt[0]
+                    try:
+                        pending[pool.submit(fn, nxt[1])] = nxt[0]
+                    except RuntimeError as exc:  # closed, or the interpreter is exiting
+                        raise SimulatorError(
+                            f"the worker processes were stopped ({exc}); the program is "
+                            "stopping, so this run was not finished"
+                        ) from None
                 if not pending:
                     return
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -24,3 +24,16 @@ def test_workers_do_not_hold_the_sockets_of_the_process_that_started_them():
             assert len(started) >= 2  # the workers (and the fork server they start from)
             held = [c for p in started for c in p.net_connections() if c.laddr.port == port]
             assert held == []
+
+
+def test_a_pool_stopped_under_a_run_gives_a_message_not_a_traceback():
+    """At the server's exit Python stops the pool while a run may still submit replications:
+    the run ends with the simulator's error (shown in the app's words), not a RuntimeError."""
+    import pytest
+
+    from simulator.errors import SimulatorError
+
+    with LocalExecutor(jobs=1) as executor:
+        executor._get_pool().shutdown(wait=True)  # as the interpreter's exit does
+        with pytest.raises(SimulatorError, match="worker processes were stopped"):
+            list(executor.map_unordered(abs, [-1, -2]))
