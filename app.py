@@ -63,7 +63,7 @@ SCENARIO_UPLOAD_MB = 20
 TABS = ("results", "edit", "plan", "compare", "calibration")
 #: A run shows its progress bar once it has taken this long, redrawn at most this often.
 PROGRESS_AFTER_S = 1.5
-PROGRESS_EVERY_S = 0.5
+PROGRESS_EVERY_S = 1.0
 
 log = logging.getLogger("mpp_app")
 state = st.session_state
@@ -132,7 +132,7 @@ def localise_widgets(tr: Translator) -> None:
 
     The upload button gets a translated label, the dropzone's size line (ours is in the help
     and the caption), the "press Enter" hint and the top-right "Running..." widget are hidden:
-    the progress bar under the KPI strip says the same in the chosen language.
+    the progress bar in the corner says the same in the chosen language.
     """
     label = tr("upload_button").replace("\\", "").replace('"', "")
     st.html(
@@ -144,6 +144,18 @@ def localise_widgets(tr: Translator) -> None:
         '[data-testid="stFileUploaderDropzoneInstructions"]{display:none;}'
         '[data-testid="InputInstructions"]{display:none;}'
         '[data-testid="stStatusWidget"]{visibility:hidden;}'
+        # Content being recomputed dims at once after a second, and the progress bar steps to
+        # each new value, where Streamlit animates both: every animation frame redrew the page
+        # for as long as a run lasted, CPU that the browser took from the run itself when
+        # they share a machine (about a tenth of a core per page; bench/app.py).
+        '[data-stale="true"]{transition:opacity 0s linear 1s !important;}'
+        '[data-testid="stProgress"] *{transition:none !important;}'
+        # The run's progress floats at the bottom right, as a notice: in the page's flow it
+        # pushed the tabs down when it came and back up when it went.
+        ".st-key-run_progress{position:fixed;bottom:1rem;right:1.5rem;width:22rem;"
+        "z-index:1000000;}"
+        '.st-key-run_progress [data-testid="stProgress"]{background:#fff;'
+        "padding:0.25rem 0.75rem 0.5rem;border-radius:0.5rem;box-shadow:0 1px 6px #0003;}"
         ".block-container{padding-top:2.2rem;padding-left:2.2rem;padding-right:2.2rem;}"
         "</style>"
     )
@@ -433,7 +445,8 @@ def main() -> None:
     st.title(tr("app_title"))
     status = st.container()
     strip = st.container()
-    progress_slot = st.empty()
+    with st.container(key="run_progress"):  # a box over the page's corner (CSS above)
+        progress_slot = st.empty()
     tabs = st.tabs([tr(f"tab_{name}") for name in TABS], key="tab", on_change="rerun")
     tab = dict(zip(TABS, tabs, strict=True))
     with tab["edit"]:

@@ -32,7 +32,9 @@ from simulator.scenario import Scenario
 
 __all__ = ["ResultStore", "run_scenario"]
 
-_POLL_S = 0.02
+#: How often a waiting session looks at its computation's progress (the end wakes it at once);
+#: each look takes the server's interpreter from the sessions drawing their pages.
+_POLL_S = 0.1
 
 
 def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> ExperimentResult:

@@ -236,6 +236,34 @@ def test_edits_rerun_at_once_counters_and_days_open(browser: object, app_url: st
 
 
 @pytest.mark.slow
+def test_a_long_run_shows_its_progress_in_the_corner(browser: object, app_url: str) -> None:
+    from playwright.sync_api import expect
+
+    page = _open(browser, app_url)
+    _tab(page, "Ubah skenario")
+    before = _run(page)
+    page.locator(".st-key-replications input").fill("300")
+    page.locator(".st-key-replications input").press("Enter")
+    _new_run(page, before)
+    before = _run(page)
+    page.locator(".st-key-visitors input").fill("577")
+    tabs_top = page.get_by_role("tab", name="Hasil").bounding_box()["y"]
+    page.locator(".st-key-visitors input").press("Enter")
+    bar = page.locator('.st-key-run_progress [data-testid="stProgress"]')
+    expect(bar).to_be_visible()
+    expect(bar).to_contain_text(re.compile(r"Menjalankan simulasi: replikasi \d+ dari 300"))
+    box = bar.bounding_box()
+    assert box is not None
+    # a notice over the bottom right corner: the page under it did not move
+    assert box["x"] > 1440 / 2 and 900 - 80 < box["y"] + box["height"] <= 900, box
+    assert page.get_by_role("tab", name="Hasil").bounding_box()["y"] == tabs_top
+    _shot(page, "09-long-run-progress")
+    _new_run(page, before)
+    expect(bar).to_have_count(0)
+    page.context.close()
+
+
+@pytest.mark.slow
 def test_booking_levers_and_placement_table(browser: object, app_url: str) -> None:
     from playwright.sync_api import expect
 
