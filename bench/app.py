@@ -117,16 +117,23 @@ def cpu_used(before: dict[str, float], after: dict[str, float]) -> str:
     return ", ".join(f"{part} {after[part] - before[part]:.2f}" for part in after)
 
 
-#: Installed in a page before an edit: notes the moment (``Date.now()``) the KPI strip first
-#: shows a run other than the one it showed, from a DOM observer inside the page. Polling the
-#: page from here instead (an ``evaluate`` every 10 ms per page, through Playwright's driver)
-#: cost the machine's two cores more CPU the longer a run took, and so slowed most the very
-#: runs it timed: three sessions at once.
+#: Installed in a page before an edit: notes the moment (``Date.now()``) Enter goes down in the
+#: page and the moment the KPI strip first shows a run other than the one it showed, from
+#: listeners inside the page. Each page's time thus runs from its own key press, however long
+#: this script took to press the keys of three pages one after the other; and nothing polls
+#: the page from here (an ``evaluate`` every 10 ms per page, through Playwright's driver, took
+#: the two cores' CPU in proportion to how long a run lasted: most from three sessions).
 WATCH = """() => {
   const shown = () => document.querySelector('.mpp-strip')?.dataset.run || '';
   const before = shown();
+  window.__mppPressed = null;
   window.__mppSeen = null;
   if (window.__mppWatch) window.__mppWatch.disconnect();
+  if (window.__mppKey) document.removeEventListener('keydown', window.__mppKey, true);
+  window.__mppKey = (event) => {
+    if (event.key === 'Enter' && window.__mppPressed === null) window.__mppPressed = Date.now();
+  };
+  document.addEventListener('keydown', window.__mppKey, true);
   const watch = new MutationObserver(() => {
     const now = shown();
     if (now !== '' && now !== before) { window.__mppSeen = Date.now(); watch.disconnect(); }
@@ -137,18 +144,19 @@ WATCH = """() => {
 
 
 def watch_new_run(pages: list[Page]) -> None:
-    """Start noting, in each page, when its strip shows a new run (see :data:`WATCH`)."""
+    """Start noting, in each page, its Enter key and its next new run (see :data:`WATCH`)."""
     for page in pages:
         page.evaluate(WATCH)
 
 
-def wait_new_run(pages: list[Page], start_epoch: float) -> list[float]:
-    """Seconds from ``start_epoch`` (``time.time()``) until each page's strip showed a new
-    run, as each page noted it; the pages are asked only every 0.2 s, from inside them."""
+def wait_new_run(pages: list[Page]) -> list[float]:
+    """Seconds from each page's Enter until its strip showed a new run, as each page noted
+    them; the pages are asked only every 0.2 s, from inside them."""
     times = []
     for page in pages:
         page.wait_for_function("() => window.__mppSeen !== null", polling=200, timeout=120_000)
-        times.append(float(page.evaluate("window.__mppSeen")) / 1000 - start_epoch)
+        pressed, seen = page.evaluate("[window.__mppPressed, window.__mppSeen]")
+        times.append((float(seen) - float(pressed)) / 1000)
     return times
 
 
@@ -178,10 +186,9 @@ def edit_visitors(pages: list[Page], values: list[int]) -> list[float]:
     for page, value in zip(pages, values, strict=True):
         set_number(page, "visitors", value)
     watch_new_run(pages)
-    start = time.time()
     for page in pages:
         page.locator(".st-key-visitors input").press("Enter")
-    times = wait_new_run(pages, start)
+    times = wait_new_run(pages)
     for page in pages:
         settle(page)
     return times
@@ -196,7 +203,7 @@ def to_edit_tab(page: Page, replications: int) -> None:
     set_number(page, "replications", replications)
     watch_new_run([page])
     page.locator(".st-key-replications input").press("Enter")
-    wait_new_run([page], time.time())
+    wait_new_run([page])
     settle(page)
 
 
@@ -216,7 +223,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="new sessions and edits timed")
     parser.add_argument("--replications", type=int, default=30)
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds of three sessions at once (median)"
+        "--rounds", type=int, default=5, help="rounds of three sessions at once (median)"
     )
     args = parser.parse_args()
     load_before = os.getloadavg()[0]

@@ -7,8 +7,9 @@ is simulated once per server, whichever session or temporary file name it came f
 computation runs on a thread of its own, and every session that asks for the scenario, the
 first included, waits for it: a second session never starts a second computation, and a
 session interrupted by a rerun leaves the computation to finish and be stored. Replications
-run on the shared :class:`~simulator.executors.Executor`; each draws from its own random
-streams, so the result does not depend on how the work was shared.
+run on the shared :class:`~simulator.executors.Executor`, the shortest computation's first
+(:mod:`simulator.ui.turns`); each draws from its own random streams, so the result does not
+depend on how the work was shared.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from simulator.experiment import (
 from simulator.inputs import plan_for, scenario_fingerprint
 from simulator.plan import Plan
 from simulator.scenario import Scenario
+from simulator.ui.turns import ShortestFirst
 
 __all__ = ["ResultStore", "run_scenario"]
 
@@ -74,6 +76,7 @@ class ResultStore:
         self._max = max_items
         self._lock = threading.Lock()
         self._executor = executor if executor is not None else InlineExecutor()
+        self._turns = ShortestFirst()  # computations of different scenarios share the pool
 
     def get(self, key: str) -> ExperimentResult | None:
         """The stored result for ``key``, if any."""
@@ -132,9 +135,10 @@ class ResultStore:
             seed = scenario.run.seed
             tasks = [(plan, seed, r) for r in range(job.total)]
             results = []
-            for _, result in self._executor.map_unordered(_replicate, tasks):
-                results.append(result)
-                job.finished += 1
+            with self._turns.turn(tasks, name=key) as handed_out:
+                for _, result in self._executor.map_unordered(_replicate, handed_out):
+                    results.append(result)
+                    job.finished += 1
             # summarised here: 0.06 s for a 30-replication day, less than sending the
             # replications to a worker and the summary back (0.1 s)
             job.result = combine(plan, seed, results)
