@@ -257,7 +257,7 @@ def test_a_long_run_shows_its_progress_in_the_corner(browser: object, app_url: s
     # a notice over the bottom right corner: the page under it did not move
     assert box["x"] > 1440 / 2 and 900 - 80 < box["y"] + box["height"] <= 900, box
     assert page.get_by_role("tab", name="Hasil").bounding_box()["y"] == tabs_top
-    _shot(page, "09-long-run-progress")
+    _shot(page, "14-long-run-progress")
     _new_run(page, before)
     expect(bar).to_have_count(0)
     page.context.close()
