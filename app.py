@@ -154,6 +154,7 @@ def localise_widgets(tr: Translator) -> None:
         # pushed the tabs down when it came and back up when it went.
         ".st-key-run_progress{position:fixed;bottom:1rem;right:1.5rem;width:22rem;"
         "z-index:1000000;}"
+        '[data-testid="stLayoutWrapper"]:has(> .st-key-run_progress){position:absolute;}'
         '.st-key-run_progress [data-testid="stProgress"]{background:#fff;'
         "padding:0.25rem 0.75rem 0.5rem;border-radius:0.5rem;box-shadow:0 1px 6px #0003;}"
         ".block-container{padding-top:2.2rem;padding-left:2.2rem;padding-right:2.2rem;}"
