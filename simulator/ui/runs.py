@@ -49,10 +49,24 @@ def run_scenario(scenario: Scenario, *, progress: Progress | None = None) -> Exp
     )
 
 
-def _replicate(task: tuple[Plan, int, int]) -> ReplicationResult:
-    """One replication in a worker process (a top-level function, so it pickles)."""
-    plan, seed, replication = task
-    return run_replication(plan, seed=seed, replication=replication)
+#: Replications go to a worker in batches of up to this many, about this many batches per
+#: worker: each task sends the plan again and costs the server's interpreter its messages, so
+#: batches of 3 halved that cost on a 30-replication day (50 -> 25 ms), while ten tasks still
+#: share out evenly between two workers.
+_MAX_BATCH = 5
+_BATCHES_PER_WORKER = 4
+
+
+def batches(total: int, *, workers: int) -> list[range]:
+    """The replications ``0 .. total - 1`` in consecutive batches for ``workers`` workers."""
+    size = max(1, min(_MAX_BATCH, total // (workers * _BATCHES_PER_WORKER)))
+    return [range(start, min(start + size, total)) for start in range(0, total, size)]
+
+
+def _replicate(task: tuple[Plan, int, range]) -> list[ReplicationResult]:
+    """A batch of replications in a worker process (a top-level function, so it pickles)."""
+    plan, seed, replications = task
+    return [run_replication(plan, seed=seed, replication=r) for r in replications]
 
 
 @dataclass
@@ -133,12 +147,14 @@ class ResultStore:
         try:
             plan = plan_for(scenario)
             seed = scenario.run.seed
-            tasks = [(plan, seed, r) for r in range(job.total)]
-            results = []
+            tasks = [
+                (plan, seed, batch) for batch in batches(job.total, workers=self._executor.workers)
+            ]
+            results: list[ReplicationResult] = []
             with self._turns.turn(tasks, name=key) as handed_out:
-                for _, result in self._executor.map_unordered(_replicate, handed_out):
-                    results.append(result)
-                    job.finished += 1
+                for _, batch_results in self._executor.map_unordered(_replicate, handed_out):
+                    results.extend(batch_results)
+                    job.finished += len(batch_results)
             # summarised here: 0.06 s for a 30-replication day, less than sending the
             # replications to a worker and the summary back (0.1 s)
             job.result = combine(plan, seed, results)

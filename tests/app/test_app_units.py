@@ -391,8 +391,8 @@ def test_result_store_computes_a_scenario_once_for_sessions_asking_at_once(
     started: list[int] = []
     real = runs._replicate
 
-    def counted(task: tuple[Any, int, int]) -> Any:
-        started.append(task[2])
+    def counted(task: tuple[Any, int, range]) -> Any:
+        started.extend(task[2])
         return real(task)
 
     monkeypatch.setattr(runs, "_replicate", counted)
@@ -407,6 +407,14 @@ def test_result_store_computes_a_scenario_once_for_sessions_asking_at_once(
     assert sorted(started) == [0, 1]  # each replication once, whoever asked
     assert len(answers) == 3 and all(a is answers[0] for a in answers)
     pd.testing.assert_frame_equal(answers[0].summary, runs.run_scenario(scenario).summary)
+
+
+@pytest.mark.parametrize(("total", "workers"), [(1, 2), (7, 2), (30, 2), (30, 1), (301, 2)])
+def test_batches_cover_every_replication_once_in_order(total: int, workers: int) -> None:
+    parts = runs.batches(total, workers=workers)
+    assert [r for part in parts for r in part] == list(range(total))
+    assert max(len(part) for part in parts) <= 5
+    assert len(parts) >= min(total, 4 * workers)  # enough to share out evenly
 
 
 def test_result_store_hands_an_error_to_every_session(normal_day: Scenario) -> None:
