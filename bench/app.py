@@ -293,6 +293,12 @@ def main() -> None:
             + verdict(statistics.median(ratios), goal, "x")
             + f"  [{detail}]"
         )
+        # who waits how long: the first, second and third session answered, against one alone
+        order = [sorted(t / r[which][0] for t in r[which][1]) for r in rounds]
+        print(
+            "     answered first, second, third (medians against one alone): "
+            + ", ".join(f"{statistics.median(o[k] for o in order):.2f}x" for k in range(3))
+        )
     print(
         "   CPU seconds by part (server process, its workers, Chromium, this script and "
         "its Playwright driver), per round:"
