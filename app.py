@@ -246,28 +246,29 @@ def run_with_progress(
     shown in the planner's words, not raised."""
     bar = None
     started = time.perf_counter()
-    drawn = (-1, 0.0)
+    drawn = ("", 0.0)
+    store = result_store()
 
     def progress(done: int, total: int) -> None:
-        # A bar only for a run that takes a while, redrawn only when it moved and at most a
-        # few times a second: every redraw costs the browser work on the cores the
-        # replications run on.
+        # A bar only for a run that takes a while, redrawn only when it moved and at most
+        # once a second: every redraw costs the browser work on the cores the replications
+        # run on. A run behind other sessions' runs says so until its turn comes.
         nonlocal bar, drawn
         now = time.perf_counter()
-        if (
-            now - started < PROGRESS_AFTER_S
-            or done == drawn[0]
-            or now - drawn[1] < PROGRESS_EVERY_S
-        ):
+        if now - started < PROGRESS_AFTER_S or now - drawn[1] < PROGRESS_EVERY_S:
+            return
+        ahead = store.ahead(scenario_fingerprint(scenario)) if done == 0 else 0
+        text = tr("waiting_turn", ahead=ahead) if ahead else tr("running", done=done, total=total)
+        if text == drawn[0]:
             return
         if bar is None:
-            bar = slot.progress(0.0, text=tr("running", done=0, total=total))
-        bar.progress(done / total, text=tr("running", done=done, total=total))
-        drawn = (done, now)
+            bar = slot.progress(0.0, text=text)
+        bar.progress(done / total, text=text)
+        drawn = (text, now)
 
     try:
         layouts.check_fits(scenario, names=layout_names())
-        return result_store().run(scenario, progress=progress)
+        return store.run(scenario, progress=progress)
     except SimulatorError as exc:
         state["run_message"] = Message.of_error(exc)
     except Exception:

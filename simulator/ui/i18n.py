@@ -53,6 +53,7 @@ _ID: dict[str, str] = {
     ),
     "run": "Jalankan",
     "running": "Menjalankan simulasi: replikasi {done} dari {total}",
+    "waiting_turn": "Menunggu giliran: {ahead} simulasi lain didahulukan",
     "stale": (
         "Hasil yang tampil belum mencakup perubahan terakhir Anda. Tekan Jalankan untuk "
         "memperbarui."
@@ -695,6 +696,7 @@ _EN: dict[str, str] = {
     ),
     "run": "Run",
     "running": "Running the simulation: replication {done} of {total}",
+    "waiting_turn": "Waiting for its turn: {ahead} other simulation(s) go first",
     "stale": (
         "The results shown do not include your latest changes yet. Press Run to update them."
     ),

@@ -167,6 +167,11 @@ class ResultStore:
                 self._running.pop(key, None)
             job.done.set()
 
+    def ahead(self, key: str) -> int:
+        """How many other computations the pool serves before that of ``key`` (0 when it is
+        being served, done, or unknown)."""
+        return self._turns.ahead(key)
+
     def finished(self, key: str) -> int | None:
         """Replications done of the computation of ``key`` under way (``None`` if none)."""
         with self._lock:

@@ -58,6 +58,13 @@ class ShortestFirst:
         with self._changed:
             return self._names[min(self._left.values())[1]] if self._left else None
 
+    def ahead(self, name: str) -> int:
+        """How many computations hand out their tasks before the one named (0 when it is next,
+        or not waiting at all)."""
+        with self._changed:
+            mine = [key for ticket, key in self._left.items() if self._names[ticket] == name]
+            return sum(key < mine[0] for key in self._left.values()) if mine else 0
+
     def _handed_out(self, ticket: int, items: Sequence[T]) -> Iterator[T]:
         for k, item in enumerate(items):
             with self._changed:

@@ -236,31 +236,53 @@ def test_edits_rerun_at_once_counters_and_days_open(browser: object, app_url: st
 
 
 @pytest.mark.slow
-def test_a_long_run_shows_its_progress_in_the_corner(browser: object, app_url: str) -> None:
+def test_long_runs_show_their_progress_in_the_corner_and_a_second_one_waits_its_turn(
+    browser: object, app_url: str
+) -> None:
     from playwright.sync_api import expect
 
-    page = _open(browser, app_url)
-    _tab(page, "Ubah skenario")
-    before = _run(page)
-    page.locator(".st-key-replications input").fill("300")
-    page.locator(".st-key-replications input").press("Enter")
-    _new_run(page, before)
-    before = _run(page)
-    page.locator(".st-key-visitors input").fill("577")
-    tabs_top = page.get_by_role("tab", name="Hasil").bounding_box()["y"]
-    page.locator(".st-key-visitors input").press("Enter")
-    bar = page.locator('.st-key-run_progress [data-testid="stProgress"]')
-    expect(bar).to_be_visible()
+    pages = [_open(browser, app_url) for _ in range(2)]
+    for page in pages:  # the second session finds the first one's 300-replication run stored
+        _tab(page, "Ubah skenario")
+        before = _run(page)
+        page.locator(".st-key-replications input").fill("300")
+        page.locator(".st-key-replications input").press("Enter")
+        _new_run(page, before)
+    befores = {id(page): _run(page) for page in pages}
+    for page, visitors in zip(pages, ("577", "578"), strict=True):
+        page.locator(".st-key-visitors input").fill(visitors)
+    tops = {id(page): page.get_by_role("tab", name="Hasil").bounding_box()["y"] for page in pages}
+    for page in pages:  # two different scenarios of 300 replications at once
+        page.locator(".st-key-visitors input").press("Enter")
+    notice = '.st-key-run_progress [data-testid="stProgress"]'
+    waits = "Menunggu giliran: 1 simulasi lain didahulukan"
+    # whichever session's run the server took up second waits for the first one's
+    pages[0].wait_for_timeout(1_000)
+    for _ in range(100):
+        texts = [p.locator(notice).all_inner_texts() for p in pages]
+        if any(waits in " ".join(t) for t in texts):
+            break
+        pages[0].wait_for_timeout(200)
+    assert any(waits in " ".join(t) for t in texts), texts
+    waiting = next(p for p, t in zip(pages, texts, strict=True) if waits in " ".join(t))
+    running = next(p for p in pages if p is not waiting)
+    bar = running.locator(notice)
     expect(bar).to_contain_text(re.compile(r"Menjalankan simulasi: replikasi \d+ dari 300"))
     box = bar.bounding_box()
     assert box is not None
     # a notice over the bottom right corner: the page under it did not move
     assert box["x"] > 1440 / 2 and 900 - 80 < box["y"] + box["height"] <= 900, box
-    assert page.get_by_role("tab", name="Hasil").bounding_box()["y"] == tabs_top
-    _shot(page, "14-long-run-progress")
-    _new_run(page, before)
+    assert running.get_by_role("tab", name="Hasil").bounding_box()["y"] == tops[id(running)]
+    _shot(running, "14-long-run-progress")
+    _shot(waiting, "15-long-run-waits-its-turn")
+    _new_run(running, befores[id(running)])
     expect(bar).to_have_count(0)
-    page.context.close()
+    expect(waiting.locator(notice)).to_contain_text(
+        re.compile(r"Menjalankan simulasi: replikasi \d+ dari 300")
+    )
+    _new_run(waiting, befores[id(waiting)])
+    for page in pages:
+        page.context.close()
 
 
 @pytest.mark.slow

@@ -53,3 +53,17 @@ def test_a_longer_computation_waits_in_its_own_thread_until_the_shorter_handed_o
     assert taken.index("a1") < taken.index("b1")
     assert sorted(taken) == ["a1", "a2", "b1", "b2", "b3"]
     assert [t for t in taken if t[0] == "b"] == ["b1", "b2", "b3"]
+
+
+def test_each_computation_knows_how_many_go_before_it() -> None:
+    gate = ShortestFirst()
+    with (
+        gate.turn(["a1", "a2", "a3"], name="a"),
+        gate.turn(["b1"], name="b") as b,
+        gate.turn(["c1", "c2", "c3"], name="c"),
+    ):
+        assert [gate.ahead(n) for n in "abc"] == [1, 0, 2]
+        assert gate.ahead("not waiting") == 0
+        assert list(b) == ["b1"]
+        assert [gate.ahead(n) for n in "abc"] == [0, 0, 1]
+    assert [gate.ahead(n) for n in "abc"] == [0, 0, 0]
