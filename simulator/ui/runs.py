@@ -147,11 +147,11 @@ class ResultStore:
         try:
             plan = plan_for(scenario)
             seed = scenario.run.seed
-            tasks = [
-                (plan, seed, batch) for batch in batches(job.total, workers=self._executor.workers)
-            ]
+            parts = batches(job.total, workers=self._executor.workers)
+            tasks = [(plan, seed, batch) for batch in parts]
             results: list[ReplicationResult] = []
-            with self._turns.turn(tasks, name=key) as handed_out:
+            sizes = [len(batch) for batch in parts]
+            with self._turns.turn(tasks, name=key, sizes=sizes) as handed_out:
                 for _, batch_results in self._executor.map_unordered(_replicate, handed_out):
                     results.extend(batch_results)
                     job.finished += len(batch_results)

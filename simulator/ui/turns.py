@@ -32,22 +32,29 @@ class ShortestFirst:
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._left: dict[int, tuple[int, int]] = {}  # ticket -> (tasks left, ticket)
+        self._left: dict[int, tuple[int, int]] = {}  # ticket -> (work left, ticket)
         self._names: dict[int, str] = {}
         self._tickets = itertools.count()
 
     @contextmanager
-    def turn(self, items: Sequence[T], *, name: str = "") -> Iterator[Iterator[T]]:
+    def turn(
+        self, items: Sequence[T], *, name: str = "", sizes: Sequence[int] | None = None
+    ) -> Iterator[Iterator[T]]:
         """Within the block, ``items`` are handed out, each when this computation has its
-        turn. It takes part from entering (not from its first item), so the order of entering
-        decides ties; leaving, however it leaves, lets the others go on."""
+        turn. ``sizes`` weigh the items (a batch of 3 replications weighs 3; 1 each by
+        default), so computations compare by the work they have left. It takes part from
+        entering (not from its first item), so the order of entering decides ties; leaving,
+        however it leaves, lets the others go on."""
+        weights = list(sizes) if sizes is not None else [1] * len(items)
+        if len(weights) != len(items):
+            raise ValueError(f"{len(items)} items but {len(weights)} sizes")
         ticket = next(self._tickets)
         with self._changed:
             if items:
-                self._left[ticket] = (len(items), ticket)
+                self._left[ticket] = (sum(weights), ticket)
                 self._names[ticket] = name
         try:
-            yield self._handed_out(ticket, items)
+            yield self._handed_out(ticket, items, weights)
         finally:
             with self._changed:
                 self._forget(ticket)
@@ -65,12 +72,13 @@ class ShortestFirst:
             mine = [key for ticket, key in self._left.items() if self._names[ticket] == name]
             return sum(key < mine[0] for key in self._left.values()) if mine else 0
 
-    def _handed_out(self, ticket: int, items: Sequence[T]) -> Iterator[T]:
-        for k, item in enumerate(items):
+    def _handed_out(self, ticket: int, items: Sequence[T], weights: list[int]) -> Iterator[T]:
+        left = sum(weights)
+        for item, weight in zip(items, weights, strict=True):
             with self._changed:
                 self._changed.wait_for(lambda: min(self._left.values())[1] == ticket)
-                left = len(items) - k - 1
-                if left:
+                left -= weight
+                if left > 0:
                     self._left[ticket] = (left, ticket)
                 else:  # the last one: the others need not wait until it is taken
                     self._forget(ticket)

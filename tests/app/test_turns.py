@@ -67,3 +67,15 @@ def test_each_computation_knows_how_many_go_before_it() -> None:
         assert list(b) == ["b1"]
         assert [gate.ahead(n) for n in "abc"] == [0, 0, 1]
     assert [gate.ahead(n) for n in "abc"] == [0, 0, 0]
+
+
+def test_computations_compare_by_the_work_they_have_left() -> None:
+    """Ten batches of one replication go before ten batches of three."""
+    gate = ShortestFirst()
+    with (
+        gate.turn(list(range(10)), name="30 replications", sizes=[3] * 10),
+        gate.turn(list(range(10)), name="10 replications", sizes=[1] * 10),
+    ):
+        assert gate.next_up() == "10 replications"
+    with pytest.raises(ValueError, match="2 items but 1 sizes"), gate.turn([1, 2], sizes=[1]):
+        pass
