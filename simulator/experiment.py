@@ -61,17 +61,25 @@ def run_replication(plan: Plan, *, seed: int, replication: int) -> ReplicationRe
     """Simulate replication ``replication`` of ``plan`` and compute its KPIs."""
     records = simulate_day(plan, seed=seed, replication=replication)
     kpis = agency_kpis(records, plan)
-    kpis["waiting_peak"] = math.nan
-    for column in _ZONE_AGENCY_COLUMNS:
-        kpis[column] = math.nan if column.endswith("_share") else 0
-    zones = pd.DataFrame(columns=["zone", *ZONE_COLUMNS, *ZONE_KPIS])
-    occupancy = pd.DataFrame(columns=["time", "zone", "occupancy"])
+    overall = kpis["agency"].to_numpy() == OVERALL
+    # The crowding columns are added in one step: a column set on a frame costs pandas about
+    # as much as computing it, for a dozen columns in every replication.
+    crowd: dict[str, np.ndarray] = {"waiting_peak": np.full(len(kpis), math.nan)}
+    crowd |= {
+        column: np.full(len(kpis), math.nan)
+        if column.endswith("_share")
+        else np.zeros(len(kpis), int)
+        for column in _ZONE_AGENCY_COLUMNS
+    }
     if plan.site is not None and plan.site.zones:
         crowding = zone_crowding(records, plan, plan.site)
-        zones = crowding.kpis
-        occupancy = crowding.timeline
-        _zone_agency_columns(kpis, records, plan, crowding)
-        kpis.loc[kpis["agency"] == OVERALL, "waiting_peak"] = crowding.overall_peak
+        zones, occupancy = crowding.kpis, crowding.timeline
+        crowd |= _zone_agency_columns(kpis, records, plan, crowding)
+        crowd["waiting_peak"][overall] = crowding.overall_peak
+    else:
+        zones = pd.DataFrame(columns=["zone", *ZONE_COLUMNS, *ZONE_KPIS])
+        occupancy = pd.DataFrame(columns=["time", "zone", "occupancy"])
+    kpis = pd.concat([kpis, pd.DataFrame(crowd, index=kpis.index)], axis=1)
     waits = holder_waits(records, plan)
     for frame in (kpis, zones, queue := queue_timeline(records, plan), occupancy, waits):
         frame.insert(0, "replication", replication)
@@ -97,8 +105,8 @@ _ZONE_AGENCY_COLUMNS = (
 
 def _zone_agency_columns(
     kpis: pd.DataFrame, records: DayRecords, plan: Plan, crowding: ZoneCrowding
-) -> None:
-    """Each agency's (and the overall) crowding figures of one day, written into ``kpis``:
+) -> dict[str, np.ndarray]:
+    """Each agency's (and the overall) crowding figures of one day, in the rows of ``kpis``:
     who sat in a zone and stood, and who wanted a zone and waited elsewhere."""
     s = records.steps
     station = s["station"]
@@ -131,8 +139,7 @@ def _zone_agency_columns(
         }
     position = {a.id: a.index for a in plan.agencies} | {OVERALL: n}
     rows = np.array([position[str(a)] for a in kpis["agency"]])
-    for column, values in (counts | shares).items():
-        kpis[column] = values[rows]
+    return {column: values[rows] for column, values in (counts | shares).items()}
 
 
 @dataclass(frozen=True, kw_only=True)
