@@ -473,31 +473,43 @@ def _booking_columns(
     }
 
 
-def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
-    """One row per agency plus an ``overall`` row: columns :data:`AGENCY_KPIS` and the sums
-    :data:`POOLED_SUMS`. Every figure of every agency is computed at once, grouped by agency
-    (a loop over agencies cost a quarter of a replication in numpy's per-call overhead)."""
+@dataclass(frozen=True)
+class _DaySteps:
+    """Per-step arrays of one day that every agency's figures are read from."""
+
+    station: np.ndarray
+    measured: np.ndarray
+    """At an agency, ticket taken after the warm-up."""
+    holder: np.ndarray
+    served: np.ndarray
+    abandoned: np.ndarray
+    wait: np.ndarray
+    before: np.ndarray
+    """The part of the wait before the counters opened."""
+    early: np.ndarray
+    """Arrived (or queued, for a later leg) before the counters opened."""
+    leave: np.ndarray
+    """When the holder left the queue: called, or gave up."""
+    edges: np.ndarray
+    """The window the queue is averaged over: tickets open to closing."""
+    queue_busy: list[tuple[float, float]]
+    reserved_idle: list[float]
+
+
+def _day_steps(records: DayRecords, plan: Plan) -> _DaySteps:
+    """The per-step arrays of ``records`` (see :class:`_DaySteps`) and each queue's busy and
+    reserved-idle minutes."""
     s = records.steps
-    n = len(plan.agencies)
     station = s["station"]
     at_agency = station >= 0
-    measured = at_agency & (s["queued"] >= plan.measured_from_min)
-    outcome = s["outcome"]
-    holder = _holders(records, plan)
-    served = outcome == OUTCOME_SERVED
-    abandoned = outcome == OUTCOME_ABANDONED
-    wait = step_waits(records, plan)
+    served = s["outcome"] == OUTCOME_SERVED
+    abandoned = s["outcome"] == OUTCOME_ABANDONED
     origin = wait_origin(records, plan)
-    before = np.clip(np.minimum(s["called"], plan.service_start) - origin, 0.0, None)
     first_arrival = records.visitors["arrival"][s["visitor"]]
-    early = np.where(s["leg"] == 0, first_arrival, s["queued"]) < plan.service_start
-    edges = np.array([plan.tickets_open, max(plan.closing, plan.tickets_open + 1.0)])
-    leave = np.where(served, s["called"], s["end"])  # a holder who gave up left the queue then
     # A counter is busy while serving, and for the call of a ticket whose holder had left.
     no_show_cost = np.asarray([plan.queues[q].no_show_call_min for q in plan.queue_of] or [0.0])
     busy_end = np.where(served, s["end"], s["called"] + no_show_cost[np.clip(station, 0, None)])
     counted = at_agency & (served | (abandoned & np.isfinite(s["called"])))
-    queue_busy = _queue_busy(records, plan, busy_end, counted)
     queue_of_step = np.asarray(plan.queue_of or (0,))[np.clip(station, 0, None)]
     reserved_idle = [
         _reserved_idle(
@@ -510,7 +522,35 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
         else 0.0
         for q in plan.queues
     ]
-    h = np.flatnonzero(holder)
+    return _DaySteps(
+        station=station,
+        measured=at_agency & (s["queued"] >= plan.measured_from_min),
+        holder=_holders(records, plan),
+        served=served,
+        abandoned=abandoned,
+        wait=step_waits(records, plan),
+        before=np.clip(np.minimum(s["called"], plan.service_start) - origin, 0.0, None),
+        early=np.where(s["leg"] == 0, first_arrival, s["queued"]) < plan.service_start,
+        leave=np.where(served, s["called"], s["end"]),
+        edges=np.array([plan.tickets_open, max(plan.closing, plan.tickets_open + 1.0)]),
+        queue_busy=_queue_busy(records, plan, busy_end, counted),
+        reserved_idle=reserved_idle,
+    )
+
+
+def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
+    """One row per agency plus an ``overall`` row: columns :data:`AGENCY_KPIS` and the sums
+    :data:`POOLED_SUMS`. Every figure of every agency is computed at once, grouped by agency
+    (a loop over agencies cost a quarter of a replication in numpy's per-call overhead)."""
+    s = records.steps
+    n = len(plan.agencies)
+    d = _day_steps(records, plan)
+    station, measured, served, abandoned = d.station, d.measured, d.served, d.abandoned
+    outcome = s["outcome"]
+    wait, before, early, leave, edges = d.wait, d.before, d.early, d.leave, d.edges
+    queue_busy, reserved_idle = d.queue_busy, d.reserved_idle
+    at_agency = station >= 0
+    h = np.flatnonzero(d.holder)
     priority = s["priority"][h]
     booked = s["channel"][h] == 1
     kinds = {"priority": priority, "regular": ~priority, "booked": booked, "walk_in": ~booked}
@@ -573,14 +613,13 @@ def agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     overall["walk_mean_m"] = _ratio(overall["walk_sum_m"], overall["walkers"])
     overall["reserved_idle_min"] = np.array([sum(reserved_idle)])
 
-    names = ["agency", *AGENCY_KPIS, *POOLED_SUMS]
-    frame = pd.DataFrame(
+    columns_in_order = [*AGENCY_KPIS, *POOLED_SUMS]
+    return pd.DataFrame(
         {
             "agency": [*plan.agency_ids, OVERALL],
-            **{c: np.concatenate([per_agency[c][:n], overall[c]]) for c in names[1:]},
+            **{c: np.concatenate([per_agency[c][:n], overall[c]]) for c in columns_in_order},
         }
     )
-    return frame
 
 
 def queue_timeline(

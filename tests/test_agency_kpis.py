@@ -17,19 +17,13 @@ from simulator.metrics import (
     AGENCY_KPIS,
     OVERALL,
     POOLED_SUMS,
-    _holders,
-    _queue_busy,
-    _reserved_idle,
+    _day_steps,
     agency_kpis,
     step_average,
-    step_waits,
-    wait_origin,
     wait_quantile,
 )
 from simulator.plan import Plan
 from simulator.records import (
-    OUTCOME_ABANDONED,
-    OUTCOME_SERVED,
     OUTCOME_TURNED_AWAY,
     REFUSED_LATE_BOOKING,
     REFUSED_WALK_IN_QUOTA,
@@ -153,37 +147,10 @@ def reference_agency_kpis(records: DayRecords, plan: Plan) -> pd.DataFrame:
     """The KPIs recomputed agency by agency, each figure from its own masks: the definition
     that :func:`~simulator.metrics.agency_kpis` computes for all agencies at once."""
     s = records.steps
-    station = s["station"]
-    at_agency = station >= 0
-    measured = at_agency & (s["queued"] >= plan.measured_from_min)
-    outcome = s["outcome"]
-    holder = _holders(records, plan)
-    served = outcome == OUTCOME_SERVED
-    abandoned = outcome == OUTCOME_ABANDONED
-    wait = step_waits(records, plan)
-    origin = wait_origin(records, plan)
-    before = np.clip(np.minimum(s["called"], plan.service_start) - origin, 0.0, None)
-    first_arrival = records.visitors["arrival"][s["visitor"]]
-    early = np.where(s["leg"] == 0, first_arrival, s["queued"]) < plan.service_start
-    edges = np.array([plan.tickets_open, max(plan.closing, plan.tickets_open + 1.0)])
-    leave = np.where(served, s["called"], s["end"])  # a holder who gave up left the queue then
-    # A counter is busy while serving, and for the call of a ticket whose holder had left.
-    no_show_cost = np.asarray([plan.queues[q].no_show_call_min for q in plan.queue_of] or [0.0])
-    busy_end = np.where(served, s["end"], s["called"] + no_show_cost[np.clip(station, 0, None)])
-    counted = at_agency & (served | (abandoned & np.isfinite(s["called"])))
-    queue_busy = _queue_busy(records, plan, busy_end, counted)
-    queue_of_step = np.asarray(plan.queue_of or (0,))[np.clip(station, 0, None)]
-    reserved_idle = [
-        _reserved_idle(
-            q,
-            s["called"][counted & (queue_of_step == q.index)],
-            busy_end[counted & (queue_of_step == q.index)],
-            s["counter"][counted & (queue_of_step == q.index)],
-        )
-        if q.reserved_counters and plan.queue_open(q)
-        else 0.0
-        for q in plan.queues
-    ]
+    d = _day_steps(records, plan)
+    station, measured, holder, served = d.station, d.measured, d.holder, d.served
+    outcome, abandoned, wait, before, early = s["outcome"], d.abandoned, d.wait, d.before, d.early
+    leave, edges, queue_busy, reserved_idle = d.leave, d.edges, d.queue_busy, d.reserved_idle
     v = records.visitors
     walk = pd.Series(v["walk_m"]).groupby(v["agency"])
     walk_sum, walkers = walk.sum(), walk.count()
