@@ -45,6 +45,8 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 VIEWPORT = {"width": 1440, "height": 900}
 RUN = "document.querySelector('.mpp-strip')?.dataset.run || ''"
 STALE = "document.querySelectorAll('[data-stale=\"true\"]').length"
+#: What :func:`loop_ms` measured on the 2-core machine with nothing else running.
+QUIET_LOOP_MS = 66
 
 
 def _free_port() -> int:
@@ -210,6 +212,20 @@ def to_edit_tab(page: Page, replications: int) -> None:
     settle(page)
 
 
+def loop_ms() -> float:
+    """The machine's speed as this moment finds it: milliseconds for a fixed Python loop (the
+    median of 5). The machine is shared, and its speed drifted by up to a factor of two
+    within minutes; every figure below, but not the ratios, moves with it."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i * i
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def note(text: str) -> None:
     """Progress on stderr (the figures go to stdout)."""
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
@@ -226,10 +242,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="new sessions and edits timed")
     parser.add_argument("--replications", type=int, default=30)
     parser.add_argument(
-        "--rounds", type=int, default=7, help="rounds of three sessions at once (median)"
+        "--rounds", type=int, default=9, help="rounds of three sessions at once (median)"
     )
     args = parser.parse_args()
-    load_before = os.getloadavg()[0]
+    load_before, speed_before = os.getloadavg()[0], loop_ms()
     with server() as (url, server_pid), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         note("server up; first page")
@@ -274,7 +290,9 @@ def main() -> None:
 
     print(
         f"machine: {os.cpu_count()} cores, load average {load_before:.1f} before and "
-        f"{os.getloadavg()[0]:.1f} after (other work on the machine slows every figure)"
+        f"{os.getloadavg()[0]:.1f} after; a fixed Python loop took {speed_before:.0f} ms "
+        f"before and {loop_ms():.0f} ms after ({QUIET_LOOP_MS} ms when this machine is quiet: "
+        "other work on it slows every figure but the ratios)"
     )
     print(f"server: cold first results {cold:.2f} s (not a goal: the first page a server serves)")
     print(
